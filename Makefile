@@ -1,0 +1,62 @@
+# The library service: `make up`, then curl. `make help` lists every target.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# compose when a Docker engine answers, native (local processes) otherwise; MODE=native forces it.
+MODE ?= $(shell docker info >/dev/null 2>&1 && echo compose || echo native)
+COMPOSE ?= docker compose
+
+.DEFAULT_GOAL := help
+.PHONY: help up down status logs test lint clean venv
+
+help: ## list the targets
+	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@echo "  (mode now: $(MODE); MODE=native forces local processes)"
+
+$(VENV)/.installed: requirements-dev.txt webapp/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed ## create the virtualenv with pinned dependencies
+
+.env: .env.example
+	@$(PYTHON) -m native.env_file
+
+up: .env $(VENV)/.installed ## start master, replica, app (Compose or native) and seed
+ifeq ($(MODE),compose)
+	$(COMPOSE) up -d --build --wait
+else
+	$(PY) -m native up
+endif
+
+down: ## stop what `make up` started (data is kept)
+ifeq ($(MODE),compose)
+	$(COMPOSE) down
+else
+	$(PY) -m native down
+endif
+
+status: $(VENV)/.installed ## each server's role, state, replication threads and lag
+ifeq ($(MODE),compose)
+	$(COMPOSE) ps
+else
+	@$(PY) -m native status
+endif
+
+logs: ## follow the logs
+ifeq ($(MODE),compose)
+	$(COMPOSE) logs -f
+else
+	tail -F $${STATE_DIR:-.state}/app/gunicorn.log $${STATE_DIR:-.state}/master/mariadbd.log $${STATE_DIR:-.state}/slave/mariadbd.log
+endif
+
+test: $(VENV)/.installed ## run the test suite (starts its own servers)
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed ## ruff
+	$(VENV)/bin/ruff check .
+
+clean: down ## stop and remove all state (data, logs)
+	rm -rf $${STATE_DIR:-.state}

@@ -1,0 +1,84 @@
+"""The web app as a native process: migrations, seed, and gunicorn in the background."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from native import REPO_ROOT
+from native.mariadb_server import ClusterError
+
+WEBAPP_DIR = REPO_ROOT / "webapp"
+BIN_DIR = Path(sys.executable).parent
+
+
+class AppServer:
+    """gunicorn serving webapp/wsgi.py, its pid and log files under `home`."""
+
+    def __init__(self, home: Path, env: dict[str, str]):
+        self.home = home
+        self.env = {**env, "PYTHONPATH": str(WEBAPP_DIR)}
+        self.port = int(env.get("APP_PORT", "8000"))
+        self.host = env.get("APP_HOST", "127.0.0.1")
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "gunicorn.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "gunicorn.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://{'127.0.0.1' if self.host in ('0.0.0.0', '') else self.host}:{self.port}"
+
+    def flask(self, *args: str) -> None:
+        """Run a `flask` command of the app (db upgrade, seed, ...), streaming its output."""
+        result = subprocess.run([str(BIN_DIR / "flask"), "--app", "wsgi", *args], cwd=WEBAPP_DIR, env=self.env)
+        if result.returncode != 0:
+            raise ClusterError(f"`flask {' '.join(args)}` failed (exit {result.returncode})")
+
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, 0)
+            return pid
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return None
+
+    def start(self, timeout: float = 60) -> None:
+        """Start gunicorn unless running, then wait for /api/v1/health to answer 200."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        if self.pid() is None:
+            with open(self.log_file, "ab") as log:
+                subprocess.Popen(
+                    [str(BIN_DIR / "gunicorn"), "-c", "gunicorn.conf.py", "--pid", str(self.pid_file), "wsgi:app"],
+                    cwd=WEBAPP_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while not self.healthy():
+            if time.monotonic() > deadline:
+                raise ClusterError(f"the app did not become healthy on {self.url}; see {self.log_file}")
+            time.sleep(0.3)
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=5) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self, timeout: float = 30) -> None:
+        pid = self.pid()
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while self.pid() is not None and time.monotonic() < deadline:
+            time.sleep(0.2)

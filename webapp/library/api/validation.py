@@ -1,0 +1,76 @@
+"""Input checks for the API: ids from the path and JSON bodies, each failure a clear ApiError."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import request
+
+from library.api.errors import ApiError
+
+MAX_ID = 2**63 - 1  # BIGINT
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"[^@\s]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
+_ISBN = re.compile(r"(?:[0-9]-?){9}[0-9Xx]|(?:[0-9]-?){12}[0-9]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def parse_id(raw: str, what: str) -> int:
+    """A positive BIGINT written in ASCII digits; anything else cannot name a row, so 404."""
+    if not _ASCII_DIGITS.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
+        raise ApiError(404, f"{what} {raw[:40]!r} not found")
+    return int(raw)
+
+
+def json_body() -> dict[str, Any]:
+    if not request.is_json:
+        raise ApiError(415, "request body must be JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "request body must be a JSON object")
+    return body
+
+
+def check_fields(body: dict[str, Any], required: set[str], optional: set[str]) -> None:
+    unknown = sorted(set(body) - required - optional)
+    if unknown:
+        raise ApiError(400, f"unknown field(s): {', '.join(unknown)}")
+    missing = sorted(required - set(body))
+    if missing:
+        raise ApiError(400, f"missing field(s): {', '.join(missing)}")
+
+
+def text(body: dict[str, Any], name: str, max_length: int, *, required: bool = True) -> str:
+    value = body.get(name, "")
+    if not isinstance(value, str):
+        raise ApiError(400, f"{name} must be a string")
+    if required and not value.strip():
+        raise ApiError(400, f"{name} must not be empty")
+    if len(value) > max_length:
+        raise ApiError(400, f"{name} must be at most {max_length} characters")
+    if _CONTROL.search(value):
+        raise ApiError(400, f"{name} must not contain control characters")
+    return value
+
+
+def email(body: dict[str, Any], name: str = "email") -> str:
+    value = text(body, name, 254)
+    if not _EMAIL.fullmatch(value):
+        raise ApiError(400, f"{name} is not a valid email address")
+    return value
+
+
+def isbn(body: dict[str, Any], name: str = "isbn") -> str:
+    value = text(body, name, 17)
+    if not _ISBN.fullmatch(value):
+        raise ApiError(400, f"{name} must be an ISBN-10 or ISBN-13 (digits, optional hyphens)")
+    return value
+
+
+def integer(body: dict[str, Any], name: str, low: int, high: int) -> int:
+    value = body.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ApiError(400, f"{name} must be an integer from {low} to {high}")
+    return value

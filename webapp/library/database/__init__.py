@@ -1,0 +1,38 @@
+"""Database access: endpoints with their own pools, and the router that fails over between them."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from library.config import Settings
+from library.database.endpoints import Endpoint, make_engine
+from library.database.router import DatabaseRouter
+
+EXTENSION_KEY = "library.router"
+
+
+def build_router(settings: Settings) -> DatabaseRouter:
+    """The writer endpoint plus one reader endpoint per configured reader address."""
+    writer = Endpoint(
+        name=f"writer {_address(settings.writer_address)}", role="writer",
+        engine=make_engine(settings, settings.writer, settings.writer_address, autocommit=False),
+        offline_seconds=settings.writer_offline_seconds)
+    readers = [
+        Endpoint(name=f"reader {_address(address)}", role="reader",
+                 engine=make_engine(settings, settings.reader, address, autocommit=True),
+                 offline_seconds=settings.reader_offline_seconds)
+        for address in settings.reader_addresses
+    ]
+    return DatabaseRouter(writer, readers)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.extensions[EXTENSION_KEY] = build_router(settings)
+
+
+def get_router() -> DatabaseRouter:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def _address(address: tuple[str, int]) -> str:
+    return f"{address[0]}:{address[1]}"

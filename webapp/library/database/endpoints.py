@@ -1,0 +1,78 @@
+"""A database endpoint: one engine (its own pool) plus the offline flag the router keeps on it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import URL, Engine, create_engine
+
+from library.config import DatabaseAccount, Settings
+
+
+@dataclass
+class Endpoint:
+    """An address the app reads or writes through, flagged offline after a connection failure."""
+
+    name: str
+    role: str  # "writer" or "reader"
+    engine: Engine
+    offline_seconds: float
+    offline_until: float = 0.0  # time.monotonic() value; 0 means online
+    last_error: str | None = None
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+
+    def is_online(self) -> bool:
+        return self.clock() >= self.offline_until
+
+    def mark_offline(self, error: BaseException) -> None:
+        self.offline_until = self.clock() + self.offline_seconds
+        self.last_error = _short(error)
+
+    def mark_online(self) -> None:
+        self.offline_until = 0.0
+
+    def describe(self) -> dict[str, object]:
+        online = self.is_online()
+        described: dict[str, object] = {"name": self.name, "role": self.role, "online": online}
+        if not online:
+            remaining = self.offline_until - self.clock()
+            described["offline_for_s"] = round(remaining, 1)
+            described["offline_until"] = time.strftime(
+                "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + remaining))
+        if self.last_error:
+            described["last_error"] = self.last_error
+        return described
+
+
+def make_engine(settings: Settings, account: DatabaseAccount, address: tuple[str, int],
+                *, autocommit: bool, read_timeout: float | None = None) -> Engine:
+    """An engine with client-side timeouts on every socket operation and no pre-ping.
+
+    Timeouts are the app's own because a proxy in front may hold a query for much longer.
+    Stale pooled connections are handled by the router's retry instead of a per-checkout ping.
+    """
+    url = URL.create("mysql+pymysql", username=account.user, password=account.password,
+                     host=address[0], port=address[1], database=settings.database,
+                     query={"charset": "utf8mb4"})
+    options: dict[str, object] = {}
+    if autocommit:
+        # Read-only work needs no transaction, and then no ROLLBACK round trip on check-in.
+        options = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None}
+    return create_engine(
+        url,
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_size,
+        pool_recycle=3600,
+        pool_timeout=settings.connect_timeout,
+        connect_args={"connect_timeout": settings.connect_timeout,
+                      "read_timeout": read_timeout or settings.read_timeout,
+                      "write_timeout": settings.write_timeout},
+        **options,
+    )
+
+
+def _short(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    return f"{type(orig).__name__}: {orig}"[:200]

@@ -1,0 +1,160 @@
+"""Routes reads to a random online reader endpoint and writes to the writer, with failover.
+
+A reader endpoint that fails with a connection-class error is flagged offline for its window and
+the read moves on: other online readers, then the writer, then (only when everything is flagged)
+the flagged endpoints themselves, so reads return as soon as any server is back.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import TypeVar
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+from library.database.endpoints import Endpoint
+from library.database.errors import is_connection_error, is_read_only_error, is_stale_connection_error
+
+T = TypeVar("T")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """No endpoint could serve the read."""
+
+
+class ReadOnlyMode(RuntimeError):
+    """The writer is unreachable (or read-only): writes are refused, reads still work."""
+
+
+class WriteOutcomeUnknown(RuntimeError):
+    """The connection died while committing: the write may or may not have been applied."""
+
+
+class DatabaseRouter:
+    def __init__(self, writer: Endpoint, readers: list[Endpoint], rng: random.Random | None = None):
+        self.writer = writer
+        self.readers = readers
+        self._rng = rng or random.Random()
+
+    @property
+    def endpoints(self) -> list[Endpoint]:
+        return [*self.readers, self.writer]
+
+    def read_order(self) -> list[Endpoint]:
+        """Online readers in random order, then the writer, then flagged endpoints as a last resort."""
+        online = [e for e in self.readers if e.is_online()]
+        self._rng.shuffle(online)
+        order = [*online, self.writer]
+        return order + [e for e in self.readers if e not in order]
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """Run read-only `work` on the first endpoint that can serve it."""
+        return self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: _run(endpoint, work)))
+
+    def open_stream(self, start: Callable[[Connection], Iterator[T]]) -> Iterator[T]:
+        """Start a streamed read with failover; once its first item has arrived it is committed to.
+
+        The connection stays checked out until the returned iterator is exhausted or closed.
+        """
+        def begin(endpoint: Endpoint) -> tuple[Connection, Iterator[T], list[T]]:
+            conn = endpoint.engine.connect()
+            try:
+                items = start(conn)
+                return conn, items, list(islice(items, 1))
+            except BaseException:
+                conn.close()
+                raise
+
+        conn, items, head = self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: begin(endpoint)))
+
+        def stream() -> Iterator[T]:
+            try:
+                yield from head
+                yield from items
+            finally:
+                conn.close()
+
+        return stream()
+
+    def _failover(self, attempt: Callable[[Endpoint], T]) -> T:
+        errors = []
+        for endpoint in self.read_order():
+            if not endpoint.is_online() and any(e.is_online() for e in self.endpoints):
+                continue  # flagged endpoints are only tried once every endpoint is flagged
+            try:
+                return attempt(endpoint)
+            except DBAPIError as exc:
+                if not is_connection_error(exc):
+                    raise
+                endpoint.mark_offline(exc)
+                errors.append(f"{endpoint.name}: {endpoint.last_error}")
+        raise DatabaseUnavailable("no database endpoint could serve the read (" + "; ".join(errors) + ")")
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one transaction on the writer; refuse at once while the writer is offline."""
+        writer = self.writer
+        if not writer.is_online():
+            raise ReadOnlyMode(f"the master is unreachable ({writer.last_error})")
+        for attempt in (1, 2):
+            try:
+                with writer.engine.connect() as conn:
+                    transaction = conn.begin()
+                    result = work(conn)
+                    try:
+                        transaction.commit()
+                    except DBAPIError as exc:
+                        if is_connection_error(exc):
+                            writer.mark_offline(exc)
+                            raise WriteOutcomeUnknown(
+                                "the master went away while committing; the write may not be applied"
+                            ) from exc
+                        raise
+                    return result
+            except DBAPIError as exc:
+                if is_read_only_error(exc):
+                    raise ReadOnlyMode("the writer endpoint is read-only") from exc
+                if not is_connection_error(exc):
+                    raise
+                # Nothing was committed, so a pooled socket left by a restart is safely retried.
+                if attempt == 1 and is_stale_connection_error(exc):
+                    continue
+                writer.mark_offline(exc)
+                raise ReadOnlyMode(f"the master is unreachable ({writer.last_error})") from exc
+        raise AssertionError("unreachable")
+
+    def writer_reachable(self) -> bool:
+        """Probe the writer unless it is flagged offline (used by the health endpoint)."""
+        if not self.writer.is_online():
+            return False
+        try:
+            _retry_if_stale(self.writer, lambda: _run(self.writer, _select_one))
+            return True
+        except DBAPIError as exc:
+            if not is_connection_error(exc):
+                raise
+            self.writer.mark_offline(exc)
+            return False
+
+
+def _select_one(conn: Connection) -> object:
+    return conn.exec_driver_sql("SELECT 1").scalar()
+
+
+def _run(endpoint: Endpoint, work: Callable[[Connection], T]) -> T:
+    with endpoint.engine.connect() as conn:
+        return work(conn)
+
+
+def _retry_if_stale(endpoint: Endpoint, attempt: Callable[[], T]) -> T:
+    """Retry once on a fresh connection when the pooled socket was dead (server restarted)."""
+    try:
+        result = attempt()
+    except DBAPIError as exc:
+        if not is_stale_connection_error(exc):
+            raise
+        result = attempt()
+    endpoint.mark_online()
+    return result

@@ -1,0 +1,63 @@
+"""`flask seed`: load deterministic fake readers and books through the writer, in one transaction."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import Connection
+
+from library.database import get_router
+from library.seed_data import generate
+
+INSERT_READERS = ("INSERT INTO reader (id, first_name, last_name, email, phone, address, registered_at) "
+                  "VALUES (%s, %s, %s, %s, %s, %s, %s)")
+INSERT_BOOKS = ("INSERT INTO book (id, title, author, isbn, publication_year, reader_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s)")
+LOCK = "library_seed"
+
+
+@click.command("seed")
+@with_appcontext
+@click.option("--readers", default=50_000, show_default=True, type=click.IntRange(min=1, max=10_000_000),
+              help="How many readers to create (ids 1..N).")
+@click.option("--seed", "seed", default=42, show_default=True, type=int, help="Random seed: same seed, same data.")
+@click.option("--batch", default=5_000, show_default=True, type=click.IntRange(min=1),
+              help="Readers per bulk insert.")
+@click.option("--force", is_flag=True, help="Replace existing data instead of leaving it alone.")
+def seed_command(readers: int, seed: int, batch: int, force: bool) -> None:
+    """Fill the database with fake readers and their books (idempotent)."""
+    engine = get_router().writer.engine
+    with engine.connect() as conn:
+        if conn.exec_driver_sql(f"SELECT GET_LOCK('{LOCK}', 600)").scalar() != 1:
+            raise click.ClickException("another seed is running")
+        try:
+            existing = conn.exec_driver_sql("SELECT COUNT(*) FROM reader").scalar()
+            conn.rollback()
+            if existing and not force:
+                click.echo(f"Already seeded: {existing} readers present; nothing changed (--force to redo).")
+                return
+            with conn.begin():
+                if existing:
+                    conn.exec_driver_sql("DELETE FROM book")
+                    conn.exec_driver_sql("DELETE FROM reader")
+                books = _insert(conn, readers, seed, batch)
+            click.echo(f"Seeded {readers} readers and {books} books (seed {seed}).")
+        finally:
+            conn.exec_driver_sql(f"SELECT RELEASE_LOCK('{LOCK}')")
+
+
+def _insert(conn: Connection, readers: int, seed: int, batch: int) -> int:
+    cursor = conn.connection.dbapi_connection.cursor()
+    rows = generate(readers, seed)
+    total_books = 0
+    with click.progressbar(length=readers, label="Seeding readers") as bar:
+        while chunk := list(islice(rows, batch)):
+            books = [book for _, reader_books in chunk for book in reader_books]
+            cursor.executemany(INSERT_READERS, [reader for reader, _ in chunk])
+            if books:
+                cursor.executemany(INSERT_BOOKS, books)
+            total_books += len(books)
+            bar.update(len(chunk))
+    return total_books
