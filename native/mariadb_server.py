@@ -93,10 +93,11 @@ class MariaDBServer:
         if (self.datadir / "mysql").is_dir():
             return
         shutil.rmtree(self.datadir, ignore_errors=True)
+        basedir = Path(find_mariadbd()).resolve().parent.parent  # installs the server if missing
         install_db = shutil.which("mariadb-install-db") or "mysql_install_db"
         result = subprocess.run(
             [install_db, f"--defaults-file={self.config_file}", "--auth-root-authentication-method=normal",
-             "--skip-test-db", f"--basedir={Path(find_mariadbd()).resolve().parent.parent}"],
+             "--skip-test-db", f"--basedir={basedir}"],
             capture_output=True, text=True,
         )
         if result.returncode != 0:
