@@ -24,9 +24,10 @@ venv: $(VENV)/.installed ## create the virtualenv with pinned dependencies
 .env: .env.example
 	@$(PYTHON) -m native.env_file
 
-up: .env $(VENV)/.installed ## start master, replica, app (Compose or native) and seed
+up: .env $(if $(filter native,$(MODE)),$(VENV)/.installed) ## start master, replica, app (Compose or native) and seed
 ifeq ($(MODE),compose)
 	$(COMPOSE) up -d --build --wait
+	@echo "try: curl http://$$($(COMPOSE) port webapp 8000 | sed 's/^0\.0\.0\.0:/localhost:/')/api/v1/library/reader/1/"
 else
 	$(PY) -m native up
 endif
@@ -58,5 +59,10 @@ test: $(VENV)/.installed ## run the test suite (starts its own servers)
 lint: $(VENV)/.installed ## ruff
 	$(VENV)/bin/ruff check .
 
-clean: down ## stop and remove all state (data, logs)
+clean: ## stop and remove all state (data, logs; in Compose mode its volumes)
+ifeq ($(MODE),compose)
+	$(COMPOSE) down --volumes --remove-orphans
+else
+	$(MAKE) --no-print-directory down MODE=native
 	rm -rf $${STATE_DIR:-.state}
+endif
