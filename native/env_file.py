@@ -13,19 +13,36 @@ EXAMPLE_FILE = REPO_ROOT / ".env.example"
 PLACEHOLDER = "change-me"
 
 
-def create_env_file(path: Path = ENV_FILE) -> bool:
+def _with_secret(line: str) -> str:
+    key, sep, value = line.partition("=")
+    if sep and not line.startswith("#") and value == PLACEHOLDER:
+        return f"{key}={secrets.token_hex(16)}"
+    return line
+
+
+def create_env_file(path: Path = ENV_FILE, example: Path = EXAMPLE_FILE) -> bool:
     """Write .env from the example, each placeholder a fresh random secret; False if it exists."""
     if path.exists():
         return False
-    lines = []
-    for line in EXAMPLE_FILE.read_text().splitlines():
-        key, sep, value = line.partition("=")
-        if sep and not line.startswith("#") and value == PLACEHOLDER:
-            line = f"{key}={secrets.token_hex(16)}"
-        lines.append(line)
+    lines = [_with_secret(line) for line in example.read_text().splitlines()]
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)
     return True
+
+
+def add_missing_settings(path: Path = ENV_FILE, example: Path = EXAMPLE_FILE) -> list[str]:
+    """Append the settings the example gained since .env was written (secrets random); their names.
+
+    Without this an older .env lacks e.g. a new password, and Compose refuses to start.
+    """
+    present = read_env_file(path)
+    added = [_with_secret(line) for line in example.read_text().splitlines()
+             if (key := line.partition("=")[0].strip()) and "=" in line and not line.startswith("#")
+             and key not in present]
+    if added:
+        with path.open("a") as env_file:
+            env_file.write("\n# Added from .env.example\n" + "\n".join(added) + "\n")
+    return [line.partition("=")[0] for line in added]
 
 
 def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
@@ -45,4 +62,9 @@ def environment() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    print(".env created with random passwords" if create_env_file() else ".env already exists; left as is")
+    if create_env_file():
+        print(".env created with random passwords")
+    elif added := add_missing_settings():
+        print(f".env: added {', '.join(added)} from .env.example")
+    else:
+        print(".env already exists; left as is")
