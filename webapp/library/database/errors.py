@@ -15,8 +15,10 @@ CONNECTION_ERROR_CODES = frozenset({
     2006,  # server has gone away
     2013,  # lost connection during query (also PyMySQL's read timeout)
     2014, 2027, 2055,  # commands out of sync, malformed packet, lost connection at handshake
-    # ProxySQL: no usable backend in the hostgroup (max connect timeout, shunned, offline, ...).
-    9001, 9002, 9003, 9004, 9005, 9006, 9007,
+    # ProxySQL 2.7: no usable backend in the hostgroup (9001 max connect timeout, 9002 max connect
+    # failures). Its other client-facing codes are not about reachability: 9003 unsupported
+    # command, 9005/9006 hostgroup locks; 9004 and 9007 only ever feed its metrics.
+    9001, 9002,
 })
 
 # Errors where the socket was dead before the query went out: a pooled connection left behind by
