@@ -8,7 +8,7 @@ MODE ?= $(shell docker info >/dev/null 2>&1 && echo compose || echo native)
 COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help up down status logs test lint clean venv
+.PHONY: help up down status logs test lint clean venv bench
 
 help: ## list the targets
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ endif
 
 test: $(VENV)/.installed ## run the test suite (starts its own servers)
 	$(PY) -m pytest
+
+bench: .env $(VENV)/.installed ## measure speed (native stacks under .state/bench): table + bench/results.json
+	$(PY) -m bench
 
 lint: $(VENV)/.installed ## ruff
 	$(VENV)/bin/ruff check .

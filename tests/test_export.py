@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 
+from library.api import export
 from library.api.export import HEADER, neutralise
 from tests.db import query
 
@@ -67,3 +69,50 @@ def test_neutralise_covers_every_formula_prefix():
         assert neutralise(prefix + "x") == "'" + prefix + "x"
     assert neutralise("plain") == "plain"
     assert neutralise(-5) == -5
+
+
+def csv_bytes(rows: list) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+TRICKY_TEXT = ['say "hi"', "a,b", "line\nbreak", "carriage\rreturn", "crlf\r\nend", "\ttab first", "\rcr first",
+               "=1+1", "+1", "-", "@sum", "\uff1dfullwidth", "trailing space ", '"', "", "Łódź, 東京"]
+
+
+def test_export_bytes_are_what_the_csv_module_writes(client, migrated):
+    for n, text in enumerate(TRICKY_TEXT):
+        created = client.post("/api/v1/library/reader/", json={
+            "first_name": text or "x", "last_name": text[::-1] or "y", "phone": text, "address": text,
+            "email": f"tricky.{n}.{random.random()}@example.org"})
+        assert created.status_code == 201, created.get_json()
+        book = {"title": text or "t", "author": text or "a", "isbn": "978-3-16-148410-0", "publication_year": 2001}
+        assert client.post(f"/api/v1/library/reader/{created.get_json()['id']}/books/", json=book).status_code == 201
+    migrated.wait_replica_caught_up()
+    assert client.get(EXPORT_URL).get_data() == csv_bytes([HEADER, *expected_rows(migrated)])
+
+
+def test_export_in_many_small_chunks_matches_row_for_row(client, migrated, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK_READERS", 7)
+    migrated.wait_replica_caught_up()
+    assert parse(client.get(EXPORT_URL))[1:] == expected_rows(migrated)
+
+
+def test_chunks_cut_short_by_the_length_limit_are_fetched_again_in_halves(client, migrated, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK_READERS", 64)
+    monkeypatch.setattr(export, "MAX_CHUNK_BYTES", 4096)  # far less than 64 readers' lines
+    migrated.wait_replica_caught_up()
+    assert client.get(EXPORT_URL).get_data() == csv_bytes([HEADER, *expected_rows(migrated)])
+
+
+def test_an_abandoned_export_leaves_no_snapshot_on_pooled_connections(client, migrated):
+    response = client.get(EXPORT_URL, buffered=False)
+    next(iter(response.response))
+    response.close()
+    created = client.post("/api/v1/library/reader/", json={
+        "first_name": "After", "last_name": "Export", "email": f"after.export.{random.random()}@example.org"})
+    migrated.wait_replica_caught_up()
+    # Reads reuse the pooled connections the export used: each must see the new reader.
+    statuses = {client.get(created.headers["Location"]).status_code for _ in range(20)}
+    assert statuses == {200}

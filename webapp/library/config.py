@@ -44,6 +44,7 @@ class Settings:
     reader_offline_seconds: float
     writer_offline_seconds: float
     pool_size: int
+    bench_routes: bool = False  # BENCH_ROUTES=1 adds the no-database ceiling route `make bench` compares with
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -65,4 +66,5 @@ class Settings:
             reader_offline_seconds=float(env.get("READER_OFFLINE_SECONDS", "30")),
             writer_offline_seconds=float(env.get("WRITER_OFFLINE_SECONDS", "5")),
             pool_size=int(env.get("DB_POOL_SIZE", "5")),
+            bench_routes=env.get("BENCH_ROUTES", "") == "1",
         )

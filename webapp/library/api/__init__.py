@@ -11,4 +11,8 @@ def init_app(app: Flask) -> None:
     from library.api import errors, export, health, readers  # noqa: F401  (routes register on bp)
 
     app.register_blueprint(bp)
+    if app.extensions["library.settings"].bench_routes:
+        from library.api import ceiling
+
+        app.register_blueprint(ceiling.bp)
     errors.register(app)

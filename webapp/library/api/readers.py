@@ -19,7 +19,7 @@ MISSING_PARENT_ROW = 1452
 @bp.get("/library/reader/<pk>/", strict_slashes=False)
 def get_reader(pk: str) -> Response:
     reader_id = v.parse_id(pk, "reader")
-    document = get_router().read(lambda conn: queries.reader_json(conn, reader_id))
+    document = get_router().read_cursor(lambda cursor: queries.reader_json_on_cursor(cursor, reader_id))
     if document is None:
         raise ApiError(404, f"reader {reader_id} not found")
     return Response(document, mimetype="application/json")

@@ -58,8 +58,11 @@ def make_engine(settings: Settings, account: DatabaseAccount, address: tuple[str
                      query={"charset": "utf8mb4"})
     options: dict[str, object] = {}
     if autocommit:
-        # Read-only work needs no transaction, and then no ROLLBACK round trip on check-in.
-        options = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None}
+        # Read-only work needs no transaction, and then no ROLLBACK round trip on check-in; without
+        # skip_autocommit_rollback SQLAlchemy still sends one when each Connection closes (a second
+        # round trip per reader lookup, 13% of a worker's time in the profile).
+        options = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None,
+                   "skip_autocommit_rollback": True}
     return create_engine(
         url,
         pool_size=settings.pool_size,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from library.database.endpoints import Endpoint
 from library.database.errors import is_connection_error, is_read_only_error, is_stale_connection_error
+from library.database.raw_cursor import run_on_cursor
 
 T = TypeVar("T")
 
@@ -54,6 +55,10 @@ class DatabaseRouter:
         """Run read-only `work` on the first endpoint that can serve it."""
         return self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: _run(endpoint, work)))
 
+    def read_cursor(self, work: Callable[[Any], T]) -> T:
+        """read() on a bare DB-API cursor: the hot path, without SQLAlchemy's per-call objects."""
+        return self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: run_on_cursor(endpoint, work)))
+
     def open_stream(self, start: Callable[[Connection], Iterator[T]]) -> Iterator[T]:
         """Start a streamed read with failover; once its first item has arrived it is committed to.
 
@@ -75,7 +80,12 @@ class DatabaseRouter:
                 yield from head
                 yield from items
             finally:
-                conn.close()
+                try:
+                    close = getattr(items, "close", None)
+                    if close is not None:
+                        close()  # the work's own cleanup (ending a transaction) needs its connection
+                finally:
+                    conn.close()
 
         return stream()
 
