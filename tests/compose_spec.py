@@ -63,14 +63,15 @@ class PublishedPort:
     container_port: int
 
 
-def published_ports(service: dict) -> list[PublishedPort]:
+def published_ports(service: dict, env: dict[str, str]) -> list[PublishedPort]:
+    """The service's published ports, `${...}` resolved from `env`."""
     ports = []
     for entry in service.get("ports") or []:
         if isinstance(entry, dict):
-            ports.append(PublishedPort(str(entry.get("host_ip", "")), str(entry.get("published", "")),
-                                       int(entry["target"])))
+            ports.append(PublishedPort(interpolate(str(entry.get("host_ip", "")), env),
+                                       interpolate(str(entry.get("published", "")), env), int(entry["target"])))
             continue
-        parts = str(entry).split("/")[0].split(":")
+        parts = interpolate(str(entry), env).split("/")[0].split(":")
         host_ip = parts[0] if len(parts) == 3 else ""
         host_port = parts[-2] if len(parts) >= 2 else ""
         ports.append(PublishedPort(host_ip, host_port, int(parts[-1])))
