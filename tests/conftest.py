@@ -84,8 +84,7 @@ def app(migrated, cluster_env):
     app = create_app(Settings.from_env(app_env(migrated, cluster_env)))
     app.config["TESTING"] = True
     yield app
-    for endpoint in app.extensions["library.router"].endpoints:
-        endpoint.engine.dispose()
+    app.extensions["library.router"].close()
 
 
 @pytest.fixture

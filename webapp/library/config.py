@@ -44,6 +44,8 @@ class Settings:
     reader_offline_seconds: float
     writer_offline_seconds: float
     pool_size: int
+    max_replica_lag_seconds: float = 10.0  # 0 turns the app's own lag check off (e.g. ProxySQL does it)
+    lag_check_seconds: float = 1.0
     bench_routes: bool = False  # BENCH_ROUTES=1 adds the no-database ceiling route `make bench` compares with
 
     @classmethod
@@ -66,5 +68,7 @@ class Settings:
             reader_offline_seconds=float(env.get("READER_OFFLINE_SECONDS", "30")),
             writer_offline_seconds=float(env.get("WRITER_OFFLINE_SECONDS", "5")),
             pool_size=int(env.get("DB_POOL_SIZE", "5")),
+            max_replica_lag_seconds=float(env.get("MAX_REPLICA_LAG_SECONDS", "10")),
+            lag_check_seconds=float(env.get("LAG_CHECK_SECONDS", "1")),
             bench_routes=env.get("BENCH_ROUTES", "") == "1",
         )

@@ -6,6 +6,7 @@ from flask import Flask, current_app
 
 from library.config import Settings
 from library.database.endpoints import Endpoint, make_engine
+from library.database.lag import LagMonitor
 from library.database.router import DatabaseRouter
 
 EXTENSION_KEY = "library.router"
@@ -23,7 +24,8 @@ def build_router(settings: Settings) -> DatabaseRouter:
                  offline_seconds=settings.reader_offline_seconds)
         for address in settings.reader_addresses
     ]
-    return DatabaseRouter(writer, readers)
+    monitor = LagMonitor(writer, readers, settings.max_replica_lag_seconds, settings.lag_check_seconds)
+    return DatabaseRouter(writer, readers, lag_monitor=monitor)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -21,6 +21,8 @@ class Endpoint:
     offline_seconds: float
     offline_until: float = 0.0  # time.monotonic() value; 0 means online
     last_error: str | None = None
+    lag_seconds: float | None = None  # set by the lag monitor; None until first measured
+    lagging: bool = False  # behind by more than the limit: read from only when nothing else answers
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     def is_online(self) -> bool:
@@ -33,6 +35,10 @@ class Endpoint:
     def mark_online(self) -> None:
         self.offline_until = 0.0
 
+    def set_lag(self, seconds: float, limit: float) -> None:
+        self.lag_seconds = seconds
+        self.lagging = seconds > limit
+
     def describe(self) -> dict[str, object]:
         online = self.is_online()
         described: dict[str, object] = {"name": self.name, "role": self.role, "online": online}
@@ -41,6 +47,9 @@ class Endpoint:
             described["offline_for_s"] = round(remaining, 1)
             described["offline_until"] = time.strftime(
                 "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + remaining))
+        if self.lag_seconds is not None:
+            described["lag_s"] = round(self.lag_seconds, 1)
+            described["lagging"] = self.lagging
         if self.last_error:
             described["last_error"] = self.last_error
         return described

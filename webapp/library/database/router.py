@@ -1,8 +1,9 @@
 """Routes reads to a random online reader endpoint and writes to the writer, with failover.
 
 A reader endpoint that fails with a connection-class error is flagged offline for its window and
-the read moves on: other online readers, then the writer, then (only when everything is flagged)
-the flagged endpoints themselves, so reads return as soon as any server is back.
+the read moves on: other online readers, then the writer, then readers lagging past the limit,
+then (only when everything is flagged) the flagged endpoints themselves, so reads return as soon as
+any server is back.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from library.database.endpoints import Endpoint
 from library.database.errors import is_connection_error, is_read_only_error, is_stale_connection_error
+from library.database.lag import LagMonitor
 from library.database.raw_cursor import run_on_cursor
 
 T = TypeVar("T")
@@ -35,21 +37,32 @@ class WriteOutcomeUnknown(RuntimeError):
 
 
 class DatabaseRouter:
-    def __init__(self, writer: Endpoint, readers: list[Endpoint], rng: random.Random | None = None):
+    def __init__(self, writer: Endpoint, readers: list[Endpoint], rng: random.Random | None = None,
+                 lag_monitor: LagMonitor | None = None):
         self.writer = writer
         self.readers = readers
         self._rng = rng or random.Random()
+        self.lag_monitor = lag_monitor
 
     @property
     def endpoints(self) -> list[Endpoint]:
         return [*self.readers, self.writer]
 
     def read_order(self) -> list[Endpoint]:
-        """Online readers in random order, then the writer, then flagged endpoints as a last resort."""
-        online = [e for e in self.readers if e.is_online()]
+        """Online readers in random order, the writer, lagging readers, flagged ones as a last resort."""
+        if self.lag_monitor is not None:
+            self.lag_monitor.ensure_started()
+        online = [e for e in self.readers if e.is_online() and not e.lagging]
         self._rng.shuffle(online)
         order = [*online, self.writer]
-        return order + [e for e in self.readers if e not in order]
+        return order + sorted((e for e in self.readers if e not in order), key=lambda e: not e.is_online())
+
+    def close(self) -> None:
+        """Stop the lag monitor and close every pooled connection."""
+        if self.lag_monitor is not None:
+            self.lag_monitor.stop()
+        for endpoint in self.endpoints:
+            endpoint.engine.dispose()
 
     def read(self, work: Callable[[Connection], T]) -> T:
         """Run read-only `work` on the first endpoint that can serve it."""
