@@ -11,20 +11,16 @@ import pytest
 
 from tests.compose_spec import REPO
 
-SKIPPED_DIRS = {".git", ".venv", ".state", "__pycache__", ".pytest_cache", ".ruff_cache", "node_modules"}
 # Run by the MariaDB image, Compose healthchecks or as container entry points: must be executable.
 EXECUTABLE_GLOBS = ("healthcheck/*.sh", "mysql-*/initdb/*.sh", "proxysql/*.sh", "webapp/boot.sh", ".ci/run")
 
 
 def shell_scripts() -> list[Path]:
-    found = []
-    for root, dirs, files in os.walk(REPO):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        for name in sorted(files):
-            path = Path(root) / name
-            if name.endswith(".sh") or _has_shell_shebang(path):
-                found.append(path)
-    return found
+    """Tracked and new (not ignored) files that are shell scripts: no virtualenv, no server state."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    paths = sorted({REPO / name for name in listed if name})
+    return [path for path in paths if path.is_file() and (path.suffix == ".sh" or _has_shell_shebang(path))]
 
 
 def _has_shell_shebang(path: Path) -> bool:
