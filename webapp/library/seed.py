@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 import click
@@ -9,12 +11,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import Connection
 
 from library.database import get_router
-from library.seed_data import generate
+from library.seed_data import BookRow, ReaderRow, generate
+from library.seed_sql import PoolLiterals, insert_books, insert_readers
 
-INSERT_READERS = ("INSERT INTO reader (id, first_name, last_name, email, phone, address, registered_at) "
-                  "VALUES (%s, %s, %s, %s, %s, %s, %s)")
-INSERT_BOOKS = ("INSERT INTO book (id, title, author, isbn, publication_year, reader_id) "
-                "VALUES (%s, %s, %s, %s, %s, %s)")
 LOCK = "library_seed"
 
 
@@ -49,15 +48,29 @@ def seed_command(readers: int, seed: int, batch: int, force: bool) -> None:
 
 
 def _insert(conn: Connection, readers: int, seed: int, batch: int) -> int:
+    """Insert batch after batch; a thread writes the next batch's SQL while the server runs this one."""
     cursor = conn.connection.dbapi_connection.cursor()
-    rows = generate(readers, seed)
+    batches = _statements(generate(readers, seed), batch)
     total_books = 0
-    with click.progressbar(length=readers, label="Seeding readers") as bar:
-        while chunk := list(islice(rows, batch)):
-            books = [book for _, reader_books in chunk for book in reader_books]
-            cursor.executemany(INSERT_READERS, [reader for reader, _ in chunk])
-            if books:
-                cursor.executemany(INSERT_BOOKS, books)
-            total_books += len(books)
-            bar.update(len(chunk))
+    with ThreadPoolExecutor(max_workers=1) as builder, \
+            click.progressbar(length=readers, label="Seeding readers") as bar:
+        pending = builder.submit(next, batches, None)
+        while (built := pending.result()) is not None:
+            pending = builder.submit(next, batches, None)
+            reader_count, book_count, statements = built
+            for statement in statements:
+                cursor.execute(statement)
+            total_books += book_count
+            bar.update(reader_count)
     return total_books
+
+
+def _statements(rows: Iterator[tuple[ReaderRow, list[BookRow]]], batch: int) -> Iterator[tuple[int, int, list[str]]]:
+    """(readers, books, INSERT statements) for each batch of readers."""
+    pooled = PoolLiterals()
+    while chunk := list(islice(rows, batch)):
+        books = [book for _, reader_books in chunk for book in reader_books]
+        statements = [insert_readers((reader for reader, _ in chunk), pooled)]
+        if books:
+            statements.append(insert_books(books, pooled))
+        yield len(chunk), len(books), statements
