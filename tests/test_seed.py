@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from library.seed_data import generate, isbn13
+from library.seed_sql import text_literal
 from tests.db import query
 
 
@@ -53,3 +56,12 @@ def test_second_seed_changes_nothing(runner, migrated):
     assert result.exit_code == 0
     assert "Already seeded" in result.output
     assert query(migrated.master, "CHECKSUM TABLE library.reader, library.book") == before
+
+
+@pytest.mark.parametrize("sql_mode", ["", "NO_BACKSLASH_ESCAPES"])
+def test_seed_literals_mean_the_same_text_in_any_sql_mode(migrated, sql_mode):
+    texts = ["plain", "O'Brien", 'say "hi"', "back\\slash", "nul\x00byte", "line\nbreak\r\n", "Łódź 東京 🎉", ""]
+    rows = migrated.master.root_execute(
+        ("SET SESSION sql_mode = %s", (sql_mode,)),
+        ("SELECT " + ", ".join(f"{text_literal(t)} AS c{i}" for i, t in enumerate(texts)), ()))
+    assert list(rows[0].values()) == texts
