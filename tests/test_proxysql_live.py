@@ -200,6 +200,8 @@ def test_master_stop_reads_answer_and_writes_get_503_at_once(app, client, proxys
     # The replica keeps serving although its lag is unknown, and is never promoted.
     assert statuses(proxysql)[(READER_HOSTGROUP, backends_restored.slave.port)] == "ONLINE"
     assert [port for (hg, port) in statuses(proxysql) if hg == WRITER_HOSTGROUP] == [backends_restored.master.port]
+    # The container health check (healthcheck/proxysql-ready.sh) reports the missing writer.
+    wait_until(lambda: not proxysql.ready(), timeout=10, interval=0.3, message="the health check to fail")
 
 
 def test_master_back_writes_recover(client, proxysql, backends_restored):
