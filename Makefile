@@ -8,7 +8,7 @@ MODE ?= $(shell docker info >/dev/null 2>&1 && echo compose || echo native)
 COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help up down status logs test lint clean venv bench
+.PHONY: help up down status logs proxysql-admin test lint clean venv bench
 
 help: ## list the targets
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -39,9 +39,10 @@ else
 	$(PY) -m native down
 endif
 
-status: $(VENV)/.installed ## each server's role, state, replication threads and lag
+status: $(VENV)/.installed ## each server's role, state, replication threads and lag; ProxySQL's view
 ifeq ($(MODE),compose)
 	$(COMPOSE) ps
+	-@$(COMPOSE) exec -T proxysql /proxysql/admin-console.sh --status
 else
 	@$(PY) -m native status
 endif
@@ -50,7 +51,14 @@ logs: ## follow the logs
 ifeq ($(MODE),compose)
 	$(COMPOSE) logs -f
 else
-	tail -F $${STATE_DIR:-.state}/app/gunicorn.log $${STATE_DIR:-.state}/master/mariadbd.log $${STATE_DIR:-.state}/slave/mariadbd.log
+	tail -F $${STATE_DIR:-.state}/app/gunicorn.log $${STATE_DIR:-.state}/master/mariadbd.log $${STATE_DIR:-.state}/slave/mariadbd.log $${STATE_DIR:-.state}/proxysql/proxysql.log
+endif
+
+proxysql-admin: $(if $(filter native,$(MODE)),$(VENV)/.installed) ## ProxySQL admin console (PROXYSQL_ADMIN_USER from .env)
+ifeq ($(MODE),compose)
+	$(COMPOSE) exec proxysql /proxysql/admin-console.sh
+else
+	@$(PY) -m native proxysql-admin
 endif
 
 test: $(VENV)/.installed ## run the test suite (starts its own servers)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 import time
 
@@ -10,13 +12,23 @@ from native.app_server import AppServer
 from native.cluster import Cluster, ClusterSettings
 from native.env_file import create_env_file, environment
 from native.mariadb_server import ClusterError
+from native.proxysql_server import ADMIN_CONSOLE, ProxySQLServer, find_proxysql
+from native.proxysql_status import print_proxysql_status
+from native.table import print_table
 
 
-def up(cluster: Cluster, app: AppServer, env: dict[str, str]) -> None:
+def up(cluster: Cluster, app: AppServer, env: dict[str, str], proxysql: ProxySQLServer | None) -> None:
     started = time.monotonic()
     cluster.up()
     print(f"master   127.0.0.1:{cluster.master.port}  (data in {cluster.master.home})")
     print(f"replica  127.0.0.1:{cluster.slave.port}  (replicating with GTID)")
+    if proxysql is not None:
+        proxysql.start()
+        print(f"proxysql 127.0.0.1:{proxysql.mysql_port}  (the app's reads and writes; admin console "
+              f"127.0.0.1:{proxysql.admin_port}: `make proxysql-admin`)")
+    else:
+        print("proxysql not used: no binary (set PROXYSQL_BIN or put proxysql on PATH); "
+              "the app balances reads itself across master and replica")
     app.flask("db", "upgrade")
     app.flask("seed", "--readers", env.get("SEED_READERS", "50000"))
     app.start()
@@ -25,37 +37,58 @@ def up(cluster: Cluster, app: AppServer, env: dict[str, str]) -> None:
     print(f"         curl -O -J {app.url}/api/v1/library/export/")
 
 
-def status(cluster: Cluster, app: AppServer) -> None:
-    rows = cluster.status_rows()
-    columns = ["role", "address", "state", "read_only", "io", "sql", "lag_s", "gtid"]
-    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
-    print("  ".join(c.upper().ljust(widths[c]) for c in columns))
-    for row in rows:
-        print("  ".join(str(row[c]).ljust(widths[c]) for c in columns))
+def status(cluster: Cluster, app: AppServer, proxysql: ProxySQLServer) -> None:
+    print_table(cluster.status_rows(), ["role", "address", "state", "read_only", "io", "sql", "lag_s", "gtid"])
+    if proxysql.is_running():
+        print()
+        print_proxysql_status(proxysql)
     state = "healthy" if app.healthy() else "running, not healthy" if app.pid() else "down"
     print(f"\napp {app.url}: {state}")
 
 
+def native_proxysql(settings: ClusterSettings, env: dict[str, str]) -> ProxySQLServer:
+    """ProxySQL under STATE_DIR/proxysql; its `binary` is empty when none is installed."""
+    return ProxySQLServer(settings.state_dir / "proxysql", find_proxysql(env) or "",
+                          int(env.get("PROXYSQL_PORT", "6033")), int(env.get("PROXYSQL_ADMIN_PORT", "6032")),
+                          settings.master_port, settings.slave_port, env)
+
+
+def proxysql_admin(proxysql: ProxySQLServer) -> None:
+    """Replace this process with proxysql/admin-console.sh: a client on the admin interface."""
+    if not proxysql.is_running():
+        raise ClusterError("ProxySQL is not running (`make up` starts it when a binary is found)")
+    bash = shutil.which("bash") or "/bin/bash"
+    os.execve(bash, [bash, str(ADMIN_CONSOLE)], proxysql.script_env())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m native", description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "status", "proxysql-admin"])
     args = parser.parse_args(argv)
     create_env_file()
     env = environment()
     settings = ClusterSettings.from_env(env)
     cluster = Cluster(settings)
+    proxysql = native_proxysql(settings, env)
     app_env = {"DB_WRITER": f"127.0.0.1:{settings.master_port}",
                "DB_READERS": f"127.0.0.1:{settings.master_port},127.0.0.1:{settings.slave_port}", **env}
+    if proxysql.binary:
+        address = f"127.0.0.1:{proxysql.mysql_port}"
+        # Both connections through ProxySQL; it checks replica lag itself (max_replication_lag).
+        app_env.update(DB_WRITER=address, DB_READERS=address, MAX_REPLICA_LAG_SECONDS="0")
     app = AppServer(settings.state_dir / "app", app_env)
     try:
         if args.command == "up":
-            up(cluster, app, env)
+            up(cluster, app, env, proxysql if proxysql.binary else None)
+        elif args.command == "proxysql-admin":
+            proxysql_admin(proxysql)
         elif args.command == "down":
             app.stop()
+            proxysql.stop()
             cluster.down()
             print("native stack stopped (data kept; `make clean` removes it)")
         else:
-            status(cluster, app)
+            status(cluster, app, proxysql)
     except ClusterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

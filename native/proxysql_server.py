@@ -21,6 +21,7 @@ from native.mariadb_server import ClusterError
 
 START_SCRIPT = REPO_ROOT / "proxysql" / "start-proxysql.sh"
 READY_CHECK = REPO_ROOT / "healthcheck" / "proxysql-ready.sh"
+ADMIN_CONSOLE = REPO_ROOT / "proxysql" / "admin-console.sh"
 WRITER_HOSTGROUP = 10
 READER_HOSTGROUP = 20
 
