@@ -8,7 +8,7 @@ MODE ?= $(shell docker info >/dev/null 2>&1 && echo compose || echo native)
 COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help up down status logs proxysql-admin test lint clean venv bench
+.PHONY: help up down status logs proxysql-admin test lint clean venv bench drill
 
 help: ## list the targets
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ ifeq ($(MODE),compose)
 else
 	@$(PY) -m native proxysql-admin
 endif
+
+drill: .env $(VENV)/.installed ## failure drills under load on their own native stack (DRILL_ARGS=--help)
+	$(PY) -m drill $(DRILL_ARGS)
 
 test: $(VENV)/.installed ## run the test suite (starts its own servers)
 	$(PY) -m pytest

@@ -8,6 +8,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 NO_ANSWER = 0  # status recorded when the request got no HTTP answer at all (refused, reset, timed out)
+CUT_OFF = 1  # status recorded when the answer started but its body was cut off (a streamed export)
 
 
 class Client(Protocol):
@@ -45,7 +46,10 @@ class HttpClient:
                 if not reused:
                     return NO_ANSWER, b""
                 # The server had closed this idle keep-alive connection: send again on a new one.
-            except OSError:  # refused, timed out
+            except http.client.IncompleteRead:
+                self.close()
+                return CUT_OFF, b""
+            except (OSError, http.client.HTTPException):  # refused, timed out, garbled
                 self.close()
                 return NO_ANSWER, b""
 

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pymysql
+
 from drill.client import Client
 from drill.faults import Fault
 from drill.load import LoadGenerator, LoadStats
@@ -35,12 +37,17 @@ class DrillResult:
 
 
 class HealthWatch:
-    """Polls GET /api/v1/health and answers: does the app see this fault? is everything back?"""
+    """Polls GET /api/v1/health (and ProxySQL's own server states when it is in front) and answers:
+    does the stack see this fault? is everything back?"""
 
-    def __init__(self, client: Client, cluster: Cluster):
-        self.client, self.cluster = client, cluster
+    def __init__(self, client: Client, cluster: Cluster, proxysql_admin: dict | None = None):
+        self.client, self.cluster, self.proxysql_admin = client, cluster, proxysql_admin
 
     def sees(self, fault: Fault) -> bool:
+        if self.proxysql_admin and fault.target != "both":
+            port = self.cluster.slave.port if fault.target == "replica" else self.cluster.master.port
+            if any(status != "ONLINE" for p, status in self._proxysql_servers() if p == port):
+                return True
         status, body = self._health()
         if fault.detect == "unavailable":
             return status == 503
@@ -52,9 +59,24 @@ class HealthWatch:
         return any(e.get(key) == value for e in ours)
 
     def healthy(self) -> bool:
+        if self.proxysql_admin and any(status != "ONLINE" for _p, status in self._proxysql_servers()):
+            return False
         status, body = self._health()
         return status == 200 and body.get("status") == "ok" and all(
             e.get("online") and not e.get("lagging") for e in body.get("endpoints", []))
+
+    def _proxysql_servers(self) -> list[tuple[int, str]]:
+        """(backend port, status) of every server ProxySQL routes to, from its admin interface."""
+        try:
+            conn = pymysql.connect(**self.proxysql_admin, connect_timeout=2, read_timeout=5)
+        except pymysql.MySQLError:
+            return [(0, "admin unreachable")]
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT port, status FROM runtime_mysql_servers")
+                return [(int(port), str(status)) for port, status in cur.fetchall()]
+        finally:
+            conn.close()
 
     def _health(self) -> tuple[int, dict]:
         status, raw = self.client.request("GET", "/api/v1/health")

@@ -46,6 +46,18 @@ def status(cluster: Cluster, app: AppServer, proxysql: ProxySQLServer) -> None:
     print(f"\napp {app.url}: {state}")
 
 
+SERVER_COMMANDS = ("kill", "stop", "start", "pause", "resume")
+
+
+def server_command(cluster: Cluster, command: str, role: str) -> None:
+    """Fault injection by hand (the drills do the same): kill|stop|start|pause|resume one server."""
+    server = cluster.master if role == "master" else cluster.slave
+    getattr(server, command)()
+    if command == "start" and server is cluster.slave:
+        server.root_query("START SLAVE")  # skip_slave_start keeps a restarted replica idle otherwise
+    print(f"{role} (127.0.0.1:{server.port}): {command} done")
+
+
 def native_proxysql(settings: ClusterSettings, env: dict[str, str]) -> ProxySQLServer:
     """ProxySQL under STATE_DIR/proxysql; its `binary` is empty when none is installed."""
     return ProxySQLServer(settings.state_dir / "proxysql", find_proxysql(env) or "",
@@ -63,8 +75,11 @@ def proxysql_admin(proxysql: ProxySQLServer) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m native", description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status", "proxysql-admin"])
+    parser.add_argument("command", choices=["up", "down", "status", "proxysql-admin", *SERVER_COMMANDS])
+    parser.add_argument("server", nargs="?", choices=["master", "slave"], help=f"for {'|'.join(SERVER_COMMANDS)}")
     args = parser.parse_args(argv)
+    if (args.command in SERVER_COMMANDS) != (args.server is not None):
+        parser.error(f"{'|'.join(SERVER_COMMANDS)} need a server (master or slave); the others take none")
     create_env_file()
     env = environment()
     settings = ClusterSettings.from_env(env)
@@ -82,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             up(cluster, app, env, proxysql if proxysql.binary else None)
         elif args.command == "proxysql-admin":
             proxysql_admin(proxysql)
+        elif args.command in SERVER_COMMANDS:
+            server_command(cluster, args.command, args.server)
         elif args.command == "down":
             app.stop()
             proxysql.stop()

@@ -25,6 +25,10 @@ class Endpoint:
     lagging: bool = False  # behind by more than the limit: read from only when nothing else answers
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
+    @property
+    def address(self) -> tuple[str | None, int | None]:
+        return self.engine.url.host, self.engine.url.port
+
     def is_online(self) -> bool:
         return self.clock() >= self.offline_until
 

@@ -27,6 +27,10 @@ STALE_CONNECTION_CODES = frozenset({0, 2006, 2013, 2055})
 
 READ_ONLY_CODES = frozenset({1290, 1836})  # the server runs with --read-only
 
+# The server at that address did not answer at all (as opposed to a proxy with no backend, or a
+# full connection table): every endpoint on the same address is as unreachable.
+SERVER_UNREACHABLE_CODES = frozenset({1053, 2002, 2003, 2005, 2006, 2013, 2055})
+
 
 def error_code(exc: BaseException) -> int | None:
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
@@ -43,6 +47,10 @@ def is_connection_error(exc: BaseException) -> bool:
 def is_stale_connection_error(exc: BaseException) -> bool:
     """A dead pooled socket, as opposed to a server that is down or not answering in time."""
     return error_code(exc) in STALE_CONNECTION_CODES and not _is_timeout(exc)
+
+
+def is_server_unreachable(exc: BaseException) -> bool:
+    return error_code(exc) in SERVER_UNREACHABLE_CODES or _is_timeout(exc)
 
 
 def is_read_only_error(exc: BaseException) -> bool:

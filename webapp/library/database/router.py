@@ -17,7 +17,12 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from library.database.endpoints import Endpoint
-from library.database.errors import is_connection_error, is_read_only_error, is_stale_connection_error
+from library.database.errors import (
+    is_connection_error,
+    is_read_only_error,
+    is_server_unreachable,
+    is_stale_connection_error,
+)
 from library.database.lag import LagMonitor
 from library.database.raw_cursor import run_on_cursor
 
@@ -112,7 +117,7 @@ class DatabaseRouter:
             except DBAPIError as exc:
                 if not is_connection_error(exc):
                     raise
-                endpoint.mark_offline(exc)
+                self._mark_offline(endpoint, exc)
                 errors.append(f"{endpoint.name}: {endpoint.last_error}")
         raise DatabaseUnavailable("no database endpoint could serve the read (" + "; ".join(errors) + ")")
 
@@ -130,7 +135,7 @@ class DatabaseRouter:
                         transaction.commit()
                     except DBAPIError as exc:
                         if is_connection_error(exc):
-                            writer.mark_offline(exc)
+                            self._mark_offline(writer, exc)
                             raise WriteOutcomeUnknown(
                                 "the master went away while committing; the write may not be applied"
                             ) from exc
@@ -144,7 +149,7 @@ class DatabaseRouter:
                 # Nothing was committed, so a pooled socket left by a restart is safely retried.
                 if attempt == 1 and is_stale_connection_error(exc):
                     continue
-                writer.mark_offline(exc)
+                self._mark_offline(writer, exc)
                 raise ReadOnlyMode(f"the master is unreachable ({writer.last_error})") from exc
         raise AssertionError("unreachable")
 
@@ -158,8 +163,17 @@ class DatabaseRouter:
         except DBAPIError as exc:
             if not is_connection_error(exc):
                 raise
-            self.writer.mark_offline(exc)
+            self._mark_offline(self.writer, exc)
             return False
+
+    def _mark_offline(self, endpoint: Endpoint, exc: BaseException) -> None:
+        """Flag the endpoint, and when its server did not answer at all, every endpoint on that address:
+        the master is both a reader and the writer, and a frozen server must cost one timeout, not two."""
+        endpoint.mark_offline(exc)
+        if is_server_unreachable(exc):
+            for other in self.endpoints:
+                if other is not endpoint and other.address == endpoint.address:
+                    other.mark_offline(exc)
 
 
 def _select_one(conn: Connection) -> object:
