@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import secrets
 import shutil
 import tempfile
@@ -216,3 +217,13 @@ def test_master_back_writes_recover(client, proxysql, backends_restored):
 
     wait_until(write_succeeds, timeout=SHUN_SECONDS + 20, interval=0.2, message="writes to recover")
     assert set(outcomes) <= {503, 201}
+
+
+def test_prometheus_metrics_cover_every_backend(proxysql, migrated):
+    """The metrics the REST endpoint (/metrics) serves, read here through the admin interface."""
+    (row,) = proxysql.admin_query("SHOW PROMETHEUS METRICS")
+    text = next(iter(row.values()))
+    statuses = re.findall(r'^proxysql_connpool_conns_status\{([^}]*)\} (\S+)$', text, re.MULTILINE)
+    endpoints = {labels for labels, _ in statuses}
+    for port in (migrated.master.port, migrated.slave.port):
+        assert any(f'endpoint="127.0.0.1:{port}"' in labels for labels in endpoints), port
