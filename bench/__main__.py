@@ -44,10 +44,10 @@ class BenchSettings:
         return cls(
             state_dir=Path(env.get("BENCH_STATE_DIR", str(REPO_ROOT / ".state" / "bench"))).resolve(),
             port_base=int(env.get("BENCH_PORT_BASE", "33400")),
-            seconds=float(env.get("BENCH_SECONDS", "10")),
-            warmup_seconds=float(env.get("BENCH_WARMUP_SECONDS", "3")),
+            seconds=float(env.get("BENCH_SECONDS", "4")),
+            warmup_seconds=float(env.get("BENCH_WARMUP_SECONDS", "2")),
             connections=int(env.get("BENCH_CONNECTIONS", "16")),
-            rounds=int(env.get("BENCH_ROUNDS", "2")),
+            rounds=int(env.get("BENCH_ROUNDS", "5")),
             large_readers=int(env.get("BENCH_LARGE_READERS", "330000")),
             keep=env.get("BENCH_KEEP", "") == "1",
         )
@@ -62,8 +62,8 @@ def stack(settings: BenchSettings, env: dict[str, str], name: str, offset: int) 
     return BenchStack(settings.state_dir / name, *settings.ports(offset), env=env)
 
 
-def side_by_side(settings: BenchSettings, loads: dict[str, Callable[[float], WrkResult]]) -> dict[str, WrkResult]:
-    """Warm every load up, then run them in turn for `rounds` rounds; the mean of each."""
+def side_by_side(settings: BenchSettings, loads: dict[str, Callable[[float], WrkResult]]) -> dict[str, list[WrkResult]]:
+    """Warm every load up, then run them in turn, round after round: neighbours see the same machine."""
     for load in loads.values():
         load(settings.warmup_seconds)
     runs: dict[str, list[WrkResult]] = {name: [] for name in loads}
@@ -73,10 +73,16 @@ def side_by_side(settings: BenchSettings, loads: dict[str, Callable[[float], Wrk
             if result.failed:
                 raise RuntimeError(f"{name}: {result.failed} of {result.requests} requests failed")
             runs[name].append(result)
-    return {name: WrkResult(statistics.mean(r.requests_per_s for r in results),
-                            statistics.mean(r.p99_ms for r in results),
-                            sum(r.requests for r in results), 0)
-            for name, results in runs.items()}
+    return runs
+
+
+def paired_ratio(numerators: list[WrkResult], denominators: list[WrkResult]) -> float:
+    """The median over rounds of one load's requests/s over the other's in the same round."""
+    return statistics.median(n.requests_per_s / d.requests_per_s for n, d in zip(numerators, denominators, strict=True))
+
+
+def median_rps(results: list[WrkResult]) -> float:
+    return statistics.median(r.requests_per_s for r in results)
 
 
 def reader_load(settings: BenchSettings, base_url: str, max_id: int) -> Callable[[float], WrkResult]:
@@ -101,9 +107,9 @@ def reader_figures(settings: BenchSettings, main: BenchStack) -> dict[str, objec
         "ceiling": lambda s: run_wrk(ceiling_url, seconds=s, connections=settings.connections),
     })
     reader, ceiling = results["reader"], results["ceiling"]
-    return {"reader_rps": round(reader.requests_per_s, 1), "ceiling_rps": round(ceiling.requests_per_s, 1),
-            "reader_vs_ceiling": round(reader.requests_per_s / ceiling.requests_per_s, 3),
-            "reader_p99_ms": round(reader.p99_ms, 2), "reader_body_bytes": size}
+    return {"reader_rps": round(median_rps(reader), 1), "ceiling_rps": round(median_rps(ceiling), 1),
+            "reader_vs_ceiling": round(paired_ratio(reader, ceiling), 3),
+            "reader_p99_ms": round(statistics.median(r.p99_ms for r in reader), 2), "reader_body_bytes": size}
 
 
 def proxysql_figures(settings: BenchSettings, main: BenchStack, env: dict[str, str]) -> dict[str, object]:
@@ -120,8 +126,8 @@ def proxysql_figures(settings: BenchSettings, main: BenchStack, env: dict[str, s
     finally:
         proxy.stop(through)
     direct, proxied = results["direct"], results["proxysql"]
-    return {"proxysql_rps": round(proxied.requests_per_s, 1), "direct_rps": round(direct.requests_per_s, 1),
-            "proxysql_vs_direct": round(proxied.requests_per_s / direct.requests_per_s, 3)}
+    return {"proxysql_rps": round(median_rps(proxied), 1), "direct_rps": round(median_rps(direct), 1),
+            "proxysql_vs_direct": round(paired_ratio(proxied, direct), 3)}
 
 
 def export_figures(settings: BenchSettings, main: BenchStack, env: dict[str, str]) -> dict[str, object]:
@@ -138,7 +144,8 @@ def export_figures(settings: BenchSettings, main: BenchStack, env: dict[str, str
     export_s, client_s = statistics.median(served), statistics.median(client)
     rows = main.cluster.master.root_query(export.ROW_COUNT_QUERY)[0]["n"]
     return {"export_rows": rows, "export_s": round(export_s, 3), "client_s": round(client_s, 3),
-            "export_vs_client": round(client_s / export_s, 3), "export_rss_mb_small": round(rss_small, 1)}
+            "export_vs_client": round(statistics.median(c / s for c, s in zip(client, served, strict=True)), 3),
+            "export_rss_mb_small": round(rss_small, 1)}
 
 
 def large_export_figures(settings: BenchSettings, env: dict[str, str]) -> dict[str, object]:

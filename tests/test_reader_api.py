@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from library.api.reader_queries import reader_document
 from tests.db import query
 
 
@@ -66,3 +69,10 @@ def test_health_lists_every_endpoint_online(client):
     assert body["status"] == "ok" and body["reads"] and body["writes"]
     assert sorted(e["role"] for e in body["endpoints"]) == ["reader", "reader", "writer"]
     assert all(e["online"] for e in body["endpoints"])
+
+
+def test_reader_document_orders_books_by_id_whatever_order_rows_arrive_in():
+    rows = [(7, '{"id": 7}'), (0, '{"id": 1, "first_name": "A"}'), (3, '{"id": 3}')]
+    assert json.loads(reader_document(rows)) == {"id": 1, "first_name": "A", "books": [{"id": 3}, {"id": 7}]}
+    assert json.loads(reader_document([(0, '{"id": 2}')])) == {"id": 2, "books": []}
+    assert reader_document([]) is None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
 
 # The reader's JSON object, then one JSON object per book, in one round trip. Aggregating the books
 # on the server (JSON_ARRAYAGG or GROUP_CONCAT in a subquery) cost 2.5 times the server time of
-# this UNION in the profile (470 vs 195 us a lookup); Python only joins the finished strings.
+# this UNION in the profile (470 vs 180 us a lookup); Python only orders and joins the strings
+# (an ORDER BY here would add a temporary table: another 10% of the server's time).
 READER_ROWS_SQL = """
 SELECT 0, JSON_OBJECT(
   'id', r.id, 'first_name', r.first_name, 'last_name', r.last_name, 'email', r.email,
@@ -20,7 +22,6 @@ UNION ALL
 SELECT b.id, JSON_OBJECT('id', b.id, 'title', b.title, 'author', b.author, 'isbn', b.isbn,
                          'publication_year', b.publication_year)
 FROM book b WHERE b.reader_id = %s
-ORDER BY 1
 """
 
 
@@ -37,7 +38,8 @@ def reader_json_on_cursor(cursor: Any, reader_id: int) -> str | None:
 
 def reader_document(rows: Sequence[Sequence[Any]]) -> str | None:
     """The rows of READER_ROWS_SQL as one JSON document: the reader's object with a "books" array."""
-    if not rows or rows[0][0] != 0:  # book ids start at 1: row 0 is the reader's
+    rows = sorted(rows, key=itemgetter(0))  # book ids start at 1: key 0 is the reader's row
+    if not rows or rows[0][0] != 0:
         return None
     return f'{rows[0][1][:-1]}, "books": [{", ".join(book for _, book in rows[1:])}]}}'
 
