@@ -52,14 +52,14 @@ class BenchSettings:
             keep=env.get("BENCH_KEEP", "") == "1",
         )
 
-    def ports(self, offset: int) -> tuple[int, int, int]:
-        """Master, replica and app ports of one stack."""
+    def ports(self, offset: int) -> tuple[int, int, int, int, int]:
+        """Master, replica, app, ProxySQL and ProxySQL admin ports of one stack."""
         base = self.port_base + offset
-        return base + 1, base + 2, base + 3
+        return base + 1, base + 2, base + 3, base + 4, base + 5
 
 
 def stack(settings: BenchSettings, env: dict[str, str], name: str, offset: int) -> BenchStack:
-    return BenchStack(settings.state_dir / name, *settings.ports(offset), env=env)
+    return BenchStack(settings.state_dir / name, *settings.ports(offset)[:3], env=env)
 
 
 def side_by_side(settings: BenchSettings, loads: dict[str, Callable[[float], WrkResult]]) -> dict[str, list[WrkResult]]:
@@ -114,7 +114,8 @@ def reader_figures(settings: BenchSettings, main: BenchStack) -> dict[str, objec
 
 def proxysql_figures(settings: BenchSettings, main: BenchStack, env: dict[str, str]) -> dict[str, object]:
     """Reader requests/s through ProxySQL vs straight to the servers; null without a binary."""
-    through = proxy.start_app_behind_proxysql(main, env, *settings.ports(30)[:2], app_port=settings.ports(30)[2])
+    *_, mysql_port, admin_port = settings.ports(0)  # the main stack's ProxySQL ports
+    through = proxy.start_app_behind_proxysql(main, env, mysql_port, admin_port, app_port=settings.port_base + 6)
     if through is None:
         return {"proxysql_vs_direct": None}
     try:

@@ -62,12 +62,19 @@ class BenchStack:
         return [int(pid) for pid in children]
 
 
-def make_up_seconds(env: dict[str, str], state_dir: Path, ports: tuple[int, int, int], timeout: float = 600) -> float:
+def make_env(env: dict[str, str], state_dir: Path, ports: tuple[int, ...]) -> dict[str, str]:
+    """The environment of a native `make up`/`make down` in its own state dir on its own ports."""
+    master, slave, app, proxysql, proxysql_admin = ports
+    return {**env, "MODE": "native", "STATE_DIR": str(state_dir), "MASTER_PORT": str(master),
+            "SLAVE_PORT": str(slave), "APP_PORT": str(app), "APP_HOST": "127.0.0.1",
+            "PROXYSQL_PORT": str(proxysql), "PROXYSQL_ADMIN_PORT": str(proxysql_admin)}
+
+
+def make_up_seconds(env: dict[str, str], state_dir: Path, ports: tuple[int, ...], timeout: float = 600) -> float:
     """`make up` (native) into an empty state dir until the reader route first answers 200."""
-    master, slave, app = ports
     shutil.rmtree(state_dir, ignore_errors=True)
-    run_env = {**env, "MODE": "native", "STATE_DIR": str(state_dir), "MASTER_PORT": str(master),
-               "SLAVE_PORT": str(slave), "APP_PORT": str(app), "APP_HOST": "127.0.0.1"}
+    run_env = make_env(env, state_dir, ports)
+    app = ports[2]
     started = time.monotonic()
     subprocess.run(["make", "--no-print-directory", "up"], cwd=REPO_ROOT, env=run_env, check=True,
                    stdout=subprocess.DEVNULL)
@@ -79,12 +86,9 @@ def make_up_seconds(env: dict[str, str], state_dir: Path, ports: tuple[int, int,
     return time.monotonic() - started
 
 
-def make_down(env: dict[str, str], state_dir: Path, ports: tuple[int, int, int]) -> None:
-    master, slave, app = ports
-    run_env = {**env, "MODE": "native", "STATE_DIR": str(state_dir), "MASTER_PORT": str(master),
-               "SLAVE_PORT": str(slave), "APP_PORT": str(app)}
-    subprocess.run(["make", "--no-print-directory", "down"], cwd=REPO_ROOT, env=run_env, check=True,
-                   stdout=subprocess.DEVNULL)
+def make_down(env: dict[str, str], state_dir: Path, ports: tuple[int, ...]) -> None:
+    subprocess.run(["make", "--no-print-directory", "down"], cwd=REPO_ROOT, env=make_env(env, state_dir, ports),
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def _answers_200(url: str) -> bool:

@@ -73,6 +73,7 @@ class MariaDBServer:
     def write_config(self) -> None:
         """A config that includes the role's committed settings and adds this run's paths."""
         self.home.mkdir(parents=True, exist_ok=True)
+        (self.home / "tmp").mkdir(exist_ok=True)
         self.config_file.write_text(
             f"!include {REPO_ROOT / f'mysql-{self.role}' / 'conf.d' / f'{self.role}.cnf'}\n"
             "[mariadbd]\n"
@@ -83,6 +84,8 @@ class MariaDBServer:
             f"log_error = {self.log_file}\n"
             f"port = {self.port}\n"
             f"bind_address = {self.bind_address}\n"
+            # Temporary tables and sort files of this server only: a shared /tmp is cleaned by others.
+            f"tmpdir = {self.home / 'tmp'}\n"
             # Replication must not start before the bootstrap configured it, nor race it.
             "skip_slave_start = ON\n"
         )
