@@ -87,6 +87,7 @@ def run_mode(proxysql_bin: str | None, args: argparse.Namespace) -> str:
                 f" offline windows: reader {env['READER_OFFLINE_SECONDS']}s, writer {env['WRITER_OFFLINE_SECONDS']}s;"
                 f" lag limit {env['MAX_REPLICA_LAG_SECONDS']}s checked every {env['LAG_CHECK_SECONDS']}s")
     report = render(f"drill: {mode}", settings, alone, sequence, drill.hang_limit)
+    report += f"\n(the app's log of this run: {stack.app_log})"
     met = all(ok for ok, _ in targets([*alone, *([sequence] if sequence else [])], drill.hang_limit))
     return report + ("\n" if met else "\nSOME TARGETS MISSED\n")
 

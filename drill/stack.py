@@ -62,10 +62,18 @@ class DrillStack:
         self.down()
         self._launcher("up")
 
+    @property
+    def app_log(self) -> Path:
+        """Where the app's log of the last drill is kept once its state is deleted."""
+        return self.state_dir.with_name(self.state_dir.name + "-app.log")
+
     def down(self) -> None:
-        """Stop whatever a previous drill left and delete its state."""
+        """Stop whatever a previous drill left and delete its state (keeping the app's log)."""
         if self.state_dir.exists():
             self._launcher("down", check=False)
+            log = self.state_dir / "app" / "gunicorn.log"
+            if log.exists():
+                shutil.copyfile(log, self.app_log)
             shutil.rmtree(self.state_dir, ignore_errors=True)
 
     def _launcher(self, command: str, check: bool = True) -> None:

@@ -8,7 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def init_app(app: Flask) -> None:
-    from library.api import errors, export, health, readers  # noqa: F401  (routes register on bp)
+    from library.api import errors, export, health, openapi, readers  # noqa: F401  (routes register on bp)
 
     app.register_blueprint(bp)
     if app.extensions["library.settings"].bench_routes:

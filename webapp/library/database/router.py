@@ -48,6 +48,9 @@ class DatabaseRouter:
         self.readers = readers
         self._rng = rng or random.Random()
         self.lag_monitor = lag_monitor
+        # Several reader addresses: each is a database server. One address for every role: a proxy
+        # (ProxySQL), whose timeout on one connection says nothing about its other backends.
+        self._address_is_server = len({e.address for e in readers}) > 1
 
     @property
     def endpoints(self) -> list[Endpoint]:
@@ -170,7 +173,7 @@ class DatabaseRouter:
         """Flag the endpoint, and when its server did not answer at all, every endpoint on that address:
         the master is both a reader and the writer, and a frozen server must cost one timeout, not two."""
         endpoint.mark_offline(exc)
-        if is_server_unreachable(exc):
+        if self._address_is_server and is_server_unreachable(exc):
             for other in self.endpoints:
                 if other is not endpoint and other.address == endpoint.address:
                     other.mark_offline(exc)
