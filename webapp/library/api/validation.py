@@ -27,7 +27,10 @@ def parse_id(raw: str, what: str) -> int:
 def json_body() -> dict[str, Any]:
     if not request.is_json:
         raise ApiError(415, "request body must be JSON (Content-Type: application/json)")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the json module gives up on very deep nesting with this, not ValueError
+        raise ApiError(400, "request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "request body must be a JSON object")
     return body
@@ -52,6 +55,11 @@ def text(body: dict[str, Any], name: str, max_length: int, *, required: bool = T
         raise ApiError(400, f"{name} must be at most {max_length} characters")
     if _CONTROL.search(value):
         raise ApiError(400, f"{name} must not contain control characters")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (\ud800) parses as JSON but cannot be stored
+            raise ApiError(400, f"{name} must be valid Unicode text") from None
     return value
 
 
