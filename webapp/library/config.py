@@ -17,6 +17,14 @@ def _required(env: dict[str, str], name: str) -> str:
     return value
 
 
+def _user(env: dict[str, str], name: str, default: str) -> str:
+    """An account name for the app; never root, whose grants no request needs."""
+    user = env.get(name, default)
+    if user.strip().lower() == "root":
+        raise ConfigError(f"{name} must not be root: use the account made for that role (see .env.example)")
+    return user
+
+
 def _address(value: str) -> tuple[str, int]:
     host, sep, port = value.strip().rpartition(":")
     if not sep or not host or not port.isdigit():
@@ -56,11 +64,11 @@ class Settings:
             database=env.get("DB_NAME", "library"),
             writer_address=_address(env.get("DB_WRITER", "127.0.0.1:3307")),
             reader_addresses=tuple(_address(a) for a in readers.split(",") if a.strip()),
-            writer=DatabaseAccount(env.get("DB_WRITER_USER", "library_writer"),
+            writer=DatabaseAccount(_user(env, "DB_WRITER_USER", "library_writer"),
                                    _required(env, "DB_WRITER_PASSWORD")),
-            reader=DatabaseAccount(env.get("DB_READER_USER", "library_reader"),
+            reader=DatabaseAccount(_user(env, "DB_READER_USER", "library_reader"),
                                    _required(env, "DB_READER_PASSWORD")),
-            migrator=DatabaseAccount(env.get("DB_MIGRATOR_USER", "library_migrator"),
+            migrator=DatabaseAccount(_user(env, "DB_MIGRATOR_USER", "library_migrator"),
                                      env.get("DB_MIGRATOR_PASSWORD", "")),
             connect_timeout=float(env.get("DB_CONNECT_TIMEOUT", "2")),
             read_timeout=float(env.get("DB_READ_TIMEOUT", "5")),
