@@ -65,6 +65,16 @@ def native_proxysql(settings: ClusterSettings, env: dict[str, str]) -> ProxySQLS
                           settings.master_port, settings.slave_port, env)
 
 
+def app_endpoints(settings: ClusterSettings, proxysql: ProxySQLServer) -> dict[str, str]:
+    """The app's two connections: both on ProxySQL when it has a binary, else the servers themselves."""
+    if proxysql.binary:
+        address = f"127.0.0.1:{proxysql.mysql_port}"
+        # ProxySQL takes a lagging replica out itself (max_replication_lag): the app's check is off.
+        return {"DB_WRITER": address, "DB_READERS": address, "MAX_REPLICA_LAG_SECONDS": "0"}
+    return {"DB_WRITER": f"127.0.0.1:{settings.master_port}",
+            "DB_READERS": f"127.0.0.1:{settings.master_port},127.0.0.1:{settings.slave_port}"}
+
+
 def proxysql_admin(proxysql: ProxySQLServer) -> None:
     """Replace this process with proxysql/admin-console.sh: a client on the admin interface."""
     if not proxysql.is_running():
@@ -85,12 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = ClusterSettings.from_env(env)
     cluster = Cluster(settings)
     proxysql = native_proxysql(settings, env)
-    app_env = {"DB_WRITER": f"127.0.0.1:{settings.master_port}",
-               "DB_READERS": f"127.0.0.1:{settings.master_port},127.0.0.1:{settings.slave_port}", **env}
-    if proxysql.binary:
-        address = f"127.0.0.1:{proxysql.mysql_port}"
-        # Both connections through ProxySQL; it checks replica lag itself (max_replication_lag).
-        app_env.update(DB_WRITER=address, DB_READERS=address, MAX_REPLICA_LAG_SECONDS="0")
+    endpoints = app_endpoints(settings, proxysql)
+    # The launcher's ProxySQL endpoints win over .env; the direct ones may be overridden there.
+    app_env = {**env, **endpoints} if proxysql.binary else {**endpoints, **env}
     app = AppServer(settings.state_dir / "app", app_env)
     try:
         if args.command == "up":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pymysql
+
 from native import REPO_ROOT
 from native.proxysql_server import ProxySQLServer
 from native.table import print_table
@@ -16,8 +18,12 @@ def proxysql_rows(proxysql: ProxySQLServer) -> list[dict[str, str]]:
 
 
 def print_proxysql_status(proxysql: ProxySQLServer) -> None:
-    rows = proxysql_rows(proxysql)
     print(f"ProxySQL 127.0.0.1:{proxysql.mysql_port} (admin 127.0.0.1:{proxysql.admin_port}); "
           "hostgroup 10 = writer, 20 = readers:")
+    try:
+        rows = proxysql_rows(proxysql)
+    except pymysql.MySQLError as exc:
+        print(f"  admin interface not answering: {exc}")
+        return
     if rows:
         print_table(rows, list(rows[0]))

@@ -25,6 +25,7 @@ from library.config import Settings
 from library.database.errors import error_code
 from native.cluster import wait_until
 from native.proxysql_server import READER_HOSTGROUP, WRITER_HOSTGROUP, ProxySQLServer, find_proxysql
+from native.proxysql_status import print_proxysql_status, proxysql_rows
 from tests.conftest import SMALL_SEED_READERS, app_env, free_port
 
 BINARY = find_proxysql(dict(os.environ))
@@ -227,3 +228,18 @@ def test_prometheus_metrics_cover_every_backend(proxysql, migrated):
     endpoints = {labels for labels, _ in statuses}
     for port in (migrated.master.port, migrated.slave.port):
         assert any(f'endpoint="127.0.0.1:{port}"' in labels for labels in endpoints), port
+
+
+def test_status_table_shows_each_backend_per_hostgroup(proxysql, migrated, capsys):
+    replica = f"127.0.0.1:{migrated.slave.port}"
+    wait_until(lambda: any(row["server"] == replica and row["lag_s"] == "0" for row in proxysql_rows(proxysql)),
+               timeout=10, interval=0.3, message="a lag check of the running replica")
+    print_proxysql_status(proxysql)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["HG", "ROLE", "SERVER", "STATUS", "WEIGHT", "READ_ONLY", "LAG_S", "MAX_LAG_S",
+                                "CONN_USED", "CONN_FREE", "CONN_ERR", "QUERIES"]
+    rows = sorted(tuple(line.split()[:8]) for line in lines[2:])
+    master = f"127.0.0.1:{migrated.master.port}"
+    assert rows == sorted([("10", "writer", master, "ONLINE", "1", "OFF", "-", "-"),
+                           ("20", "reader", master, "ONLINE", "1", "OFF", "-", "-"),
+                           ("20", "reader", replica, "ONLINE", "1", "ON", "0", "10")])
