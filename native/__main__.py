@@ -94,12 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     env = environment()
     settings = ClusterSettings.from_env(env)
     cluster = Cluster(settings)
-    proxysql = native_proxysql(settings, env)
-    endpoints = app_endpoints(settings, proxysql)
-    # The launcher's ProxySQL endpoints win over .env; the direct ones may be overridden there.
-    app_env = {**env, **endpoints} if proxysql.binary else {**endpoints, **env}
-    app = AppServer(settings.state_dir / "app", app_env)
     try:
+        proxysql = native_proxysql(settings, env)
+        endpoints = app_endpoints(settings, proxysql)
+        # The launcher's ProxySQL endpoints win over .env; the direct ones may be overridden there.
+        app_env = {**env, **endpoints} if proxysql.binary else {**endpoints, **env}
+        app = AppServer(settings.state_dir / "app", app_env)
         if args.command == "up":
             up(cluster, app, env, proxysql if proxysql.binary else None)
         elif args.command == "proxysql-admin":
