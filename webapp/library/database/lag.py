@@ -14,7 +14,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable
 
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from library.database.endpoints import Endpoint
 
@@ -103,7 +103,7 @@ def _position(endpoint: Endpoint, variable: str) -> Position | None:
     try:
         with endpoint.engine.connect() as conn:
             return parse_gtid_position(conn.exec_driver_sql(f"SELECT {variable}").scalar())
-    except (DBAPIError, SQLAlchemyError, ValueError):
+    except (SQLAlchemyError, ValueError):
         return None  # unreachable now: the router flags it when a request needs it
 
 
