@@ -6,8 +6,12 @@ be flagged too: otherwise the next request through the other role waits out a se
 
 from __future__ import annotations
 
+import pymysql
+
+from library import create_app
+from library.config import Settings
 from native.cluster import wait_until
-from tests.conftest import SMALL_SEED_READERS
+from tests.conftest import SMALL_SEED_READERS, app_env
 
 
 def master_endpoints(app, port: int):
@@ -41,3 +45,21 @@ def test_a_write_timing_out_on_the_frozen_master_flags_its_reader_endpoint(app, 
                                                               "email": "frozen2@example.org"})
     assert response.status_code == 503
     assert not writer.is_online() and not reader.is_online()
+
+
+def test_export_timing_out_inside_its_snapshot_is_503_not_500(cluster_env, servers_restored):
+    """The export reads in a snapshot transaction: ending it on a timed-out connection must not mask
+    the connection error the router fails over on (it did: PendingRollbackError, a 500)."""
+    only_master = f"127.0.0.1:{servers_restored.master.port}"
+    app = create_app(Settings.from_env(app_env(servers_restored, cluster_env, DB_READERS=only_master)))
+    locker = pymysql.connect(unix_socket=str(servers_restored.master.socket), user="root", database="library")
+    try:
+        client = app.test_client()
+        # The snapshot starts; its first chunk query then waits on the lock past the read timeout.
+        locker.cursor().execute("LOCK TABLES reader WRITE")
+        response = client.get("/api/v1/library/export/")
+        assert response.status_code == 503
+        assert response.get_json()["error"]
+    finally:
+        locker.close()
+        app.extensions["library.router"].close()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from flask import Response, stream_with_context
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 
 from library.api import bp
 from library.api.export_sql import FORMULA_PREFIXES, csv_line, csv_text
@@ -73,8 +73,8 @@ def _csv_chunks(conn: Connection) -> Iterator[bytes]:
 def _end_snapshot(conn: Connection) -> None:
     try:
         conn.exec_driver_sql("COMMIT")
-    except DBAPIError:
-        conn.invalidate()  # never pool a connection whose snapshot may still be open
+    except SQLAlchemyError:  # incl. PendingRollbackError on a connection a timeout already invalidated,
+        conn.invalidate()  # which must not mask the error the router fails over on; never pool it
 
 
 def header_line() -> bytes:
