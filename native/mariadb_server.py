@@ -73,6 +73,9 @@ class MariaDBServer:
     def write_config(self) -> None:
         """A config that includes the role's committed settings and adds this run's paths."""
         self.home.mkdir(parents=True, exist_ok=True)
+        # Its own tmpdir: a starting mariadbd deletes every #sql* file in its tmpdir, which in a
+        # shared /tmp are the internal temporary tables of every other server on the machine.
+        (self.home / "tmp").mkdir(exist_ok=True)
         (self.home / "tmp").mkdir(exist_ok=True)
         self.config_file.write_text(
             f"!include {REPO_ROOT / f'mysql-{self.role}' / 'conf.d' / f'{self.role}.cnf'}\n"
@@ -81,6 +84,7 @@ class MariaDBServer:
             f"datadir = {self.datadir}\n"
             f"socket = {self.socket}\n"
             f"pid_file = {self.pid_file}\n"
+            f"tmpdir = {self.home / 'tmp'}\n"
             f"log_error = {self.log_file}\n"
             f"port = {self.port}\n"
             f"bind_address = {self.bind_address}\n"

@@ -106,3 +106,10 @@ def test_replica_killed_mid_stream_resumes_without_gap_or_duplicate(servers_rest
     assert (status["Last_SQL_Errno"], status["Last_IO_Errno"]) == (0, 0)  # no 1062 duplicate-key stop
     assert writer.error is None
     assert emails(cluster.slave, tag) == emails(cluster.master, tag) == set(writer.acknowledged)
+
+
+def test_each_server_has_its_own_tmpdir(migrated):
+    """A starting mariadbd deletes every #sql* file in its tmpdir: in a shared /tmp, the temporary
+    tables of queries running on every other server on the machine (seen as error 6 and crashes)."""
+    tmpdirs = {server.root_query("SELECT @@tmpdir AS t")[0]["t"] for server in (migrated.master, migrated.slave)}
+    assert tmpdirs == {str(migrated.master.home / "tmp"), str(migrated.slave.home / "tmp")}
