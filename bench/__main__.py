@@ -43,7 +43,8 @@ class BenchSettings:
     def from_env(cls, env: dict[str, str]) -> BenchSettings:
         return cls(
             state_dir=Path(env.get("BENCH_STATE_DIR", str(REPO_ROOT / ".state" / "bench"))).resolve(),
-            port_base=int(env.get("BENCH_PORT_BASE", "33400")),
+            # Below Linux's ephemeral range (32768+), where wrk's own client sockets could take a port.
+            port_base=int(env.get("BENCH_PORT_BASE", "24400")),
             seconds=float(env.get("BENCH_SECONDS", "4")),
             warmup_seconds=float(env.get("BENCH_WARMUP_SECONDS", "2")),
             connections=int(env.get("BENCH_CONNECTIONS", "16")),
@@ -179,7 +180,7 @@ def up_and_seed_figures(settings: BenchSettings, env: dict[str, str]) -> dict[st
     finally:
         make_down(env, state_dir, ports)
         shutil.rmtree(state_dir, ignore_errors=True)
-    return {"up_s": round(up_s, 2), "seed_s": round(seed_s, 2)}
+    return {"up_s": round(up_s, 2), "seed_s": round(seed_s, 2), "up_through_proxysql": proxy.available(env)}
 
 
 def main() -> int:

@@ -7,25 +7,27 @@ from dataclasses import dataclass
 
 from bench.stacks import BenchStack
 from native.app_server import AppServer
+from native.proxysql_server import ProxySQLServer, find_proxysql
 
 
 @dataclass
 class ProxiedApp:
     app: AppServer
-    proxysql: object  # native.proxysql_server.ProxySQLServer
+    proxysql: ProxySQLServer
 
     @property
     def url(self) -> str:
         return self.app.url
 
 
+def available(env: dict[str, str]) -> bool:
+    """Whether the native launcher finds a ProxySQL binary (then `make up` puts it in front)."""
+    return find_proxysql(env) is not None
+
+
 def start_app_behind_proxysql(main: BenchStack, env: dict[str, str], mysql_port: int, admin_port: int,
                               app_port: int) -> ProxiedApp | None:
     """ProxySQL in front of the bench servers and an app using it; None without a ProxySQL binary."""
-    try:
-        from native.proxysql_server import ProxySQLServer, find_proxysql
-    except ImportError:  # a checkout without the native ProxySQL launcher
-        return None
     binary = find_proxysql(env)
     if binary is None:
         return None

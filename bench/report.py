@@ -38,7 +38,7 @@ def table(results: dict[str, object]) -> str:
     rows = [("key", "value", "goal", "met")]
     for key, (goal, _) in GOALS.items():
         value = results.get(key)
-        shown = "null" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:.3g}"
+        shown = "null" if value is None else f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
         rows.append((key, shown, goal, verdict(key, results)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)

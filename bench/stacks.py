@@ -13,6 +13,7 @@ from pathlib import Path
 from native import REPO_ROOT
 from native.app_server import AppServer
 from native.cluster import Cluster, ClusterSettings
+from native.mariadb_server import ClusterError
 
 
 @dataclass
@@ -42,9 +43,20 @@ class BenchStack:
         self.app.flask("db", "upgrade")
         if self.reader_count() != readers:
             self.app.flask("seed", "--readers", str(readers), "--force")
-        self.cluster.wait_replica_caught_up(timeout=300)
+        self.wait_replica(timeout=600)
         self.app.stop()  # the running app may predate the code being measured
         self.app.start()
+
+    def wait_replica(self, timeout: float) -> None:
+        """Until the replica has applied everything (a big seed takes longer than one root query may)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.cluster.wait_replica_caught_up(timeout=5)
+                return
+            except ClusterError:
+                if time.monotonic() > deadline:
+                    raise
 
     def down(self) -> None:
         self.app.stop()
