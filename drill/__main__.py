@@ -19,6 +19,8 @@ from drill.stack import DrillStack, drill_env
 from native.env_file import environment
 from native.proxysql_server import find_proxysql
 
+PROXYSQL_CHECK_S = 2.0  # monitor_connect_interval in proxysql/proxysql.cnf.tmpl
+
 
 class Drill:
     """One mode (app-side balancing or ProxySQL) of the drill, on a freshly started stack."""
@@ -28,9 +30,11 @@ class Drill:
         env = stack.env
         self.hang_limit = float(env["DB_CONNECT_TIMEOUT"]) + float(env["DB_READ_TIMEOUT"]) + 1
         window = max(float(env["READER_OFFLINE_SECONDS"]), float(env["WRITER_OFFLINE_SECONDS"]))
-        if proxysql:
+        interval = float(env["LAG_CHECK_SECONDS"])
+        if proxysql:  # ProxySQL's window and check interval (monitor_connect_interval) govern
             window = max(window, float(env.get("PROXYSQL_SHUN_SECONDS", "30")))
-        self.recover_target = window + float(env["LAG_CHECK_SECONDS"])
+            interval = max(interval, PROXYSQL_CHECK_S)
+        self.recover_target = window + interval
         self.readers = int(env["SEED_READERS"])
 
     def watch(self) -> HealthWatch:
