@@ -12,3 +12,5 @@ graceful_timeout = 10
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+# Build the app once, before forking: the workers then share its offline flags (offline_flags.py).
+preload_app = True

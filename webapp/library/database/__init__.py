@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from library.config import Settings
 from library.database.endpoints import Endpoint, make_engine
 from library.database.lag import LagMonitor
+from library.database.offline_flags import OfflineFlags
 from library.database.router import DatabaseRouter
 
 EXTENSION_KEY = "library.router"
@@ -14,18 +15,23 @@ EXTENSION_KEY = "library.router"
 
 def build_router(settings: Settings) -> DatabaseRouter:
     """The writer endpoint plus one reader endpoint per configured reader address."""
+    flags = OfflineFlags(1 + len(settings.reader_addresses))
     writer = Endpoint(
         name=f"writer {_address(settings.writer_address)}", role="writer",
         engine=make_engine(settings, settings.writer, settings.writer_address, autocommit=False),
-        offline_seconds=settings.writer_offline_seconds)
+        offline_seconds=settings.writer_offline_seconds, flags=flags, slot=0)
     readers = [
         Endpoint(name=f"reader {_address(address)}", role="reader",
                  engine=make_engine(settings, settings.reader, address, autocommit=True),
-                 offline_seconds=settings.reader_offline_seconds)
-        for address in settings.reader_addresses
+                 offline_seconds=settings.reader_offline_seconds, flags=flags, slot=slot)
+        for slot, address in enumerate(settings.reader_addresses, start=1)
     ]
+    # The health check asks "is the writer there?" with a short read timeout: behind ProxySQL a
+    # query for an empty writer hostgroup waits far longer than a health check may take.
+    writer_probe = make_engine(settings, settings.writer, settings.writer_address, autocommit=True,
+                               read_timeout=settings.connect_timeout)
     monitor = LagMonitor(writer, readers, settings.max_replica_lag_seconds, settings.lag_check_seconds)
-    return DatabaseRouter(writer, readers, lag_monitor=monitor)
+    return DatabaseRouter(writer, readers, lag_monitor=monitor, writer_probe=writer_probe)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import URL, Engine, create_engine
 
 from library.config import DatabaseAccount, Settings
+from library.database.offline_flags import OfflineFlags
 
 
 @dataclass
@@ -19,7 +20,8 @@ class Endpoint:
     role: str  # "writer" or "reader"
     engine: Engine
     offline_seconds: float
-    offline_until: float = 0.0  # time.monotonic() value; 0 means online
+    flags: OfflineFlags = field(default_factory=lambda: OfflineFlags(1), repr=False)
+    slot: int = 0  # this endpoint's place in `flags`, shared with the other worker processes
     last_error: str | None = None
     lag_seconds: float | None = None  # set by the lag monitor; None until first measured
     lagging: bool = False  # behind by more than the limit: read from only when nothing else answers
@@ -28,6 +30,15 @@ class Endpoint:
     @property
     def address(self) -> tuple[str | None, int | None]:
         return self.engine.url.host, self.engine.url.port
+
+    @property
+    def offline_until(self) -> float:
+        """time.monotonic() value until which the endpoint is skipped; 0 means online."""
+        return self.flags.get(self.slot)
+
+    @offline_until.setter
+    def offline_until(self, value: float) -> None:
+        self.flags.set(self.slot, value)
 
     def is_online(self) -> bool:
         return self.clock() >= self.offline_until

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from library.database.endpoints import Endpoint
@@ -43,8 +43,9 @@ class WriteOutcomeUnknown(RuntimeError):
 
 class DatabaseRouter:
     def __init__(self, writer: Endpoint, readers: list[Endpoint], rng: random.Random | None = None,
-                 lag_monitor: LagMonitor | None = None):
+                 lag_monitor: LagMonitor | None = None, writer_probe: Engine | None = None):
         self.writer = writer
+        self._writer_probe = writer_probe or writer.engine
         self.readers = readers
         self._rng = rng or random.Random()
         self.lag_monitor = lag_monitor
@@ -71,6 +72,7 @@ class DatabaseRouter:
             self.lag_monitor.stop()
         for endpoint in self.endpoints:
             endpoint.engine.dispose()
+        self._writer_probe.dispose()
 
     def read(self, work: Callable[[Connection], T]) -> T:
         """Run read-only `work` on the first endpoint that can serve it."""
@@ -161,7 +163,7 @@ class DatabaseRouter:
         if not self.writer.is_online():
             return False
         try:
-            _retry_if_stale(self.writer, lambda: _run(self.writer, _select_one))
+            _retry_if_stale(self.writer, lambda: _select_one_on(self._writer_probe))
             return True
         except DBAPIError as exc:
             if not is_connection_error(exc):
@@ -179,8 +181,9 @@ class DatabaseRouter:
                     other.mark_offline(exc)
 
 
-def _select_one(conn: Connection) -> object:
-    return conn.exec_driver_sql("SELECT 1").scalar()
+def _select_one_on(engine: Engine) -> object:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT 1").scalar()
 
 
 def _run(endpoint: Endpoint, work: Callable[[Connection], T]) -> T:

@@ -1,0 +1,40 @@
+"""Offline flags are shared by worker processes forked after the app was built (gunicorn preload)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+from library.database.offline_flags import OfflineFlags
+
+
+def _flag_writer_offline(app) -> None:
+    router = app.extensions["library.router"]
+    router.writer.mark_offline(ConnectionError("seen down by another worker"))
+    os._exit(0)
+
+
+def test_a_flag_set_in_one_worker_is_seen_by_the_others(app):
+    router = app.extensions["library.router"]
+    assert router.writer.is_online()
+    worker = multiprocessing.get_context("fork").Process(target=_flag_writer_offline, args=(app,))
+    worker.start()
+    worker.join(timeout=30)
+    assert worker.exitcode == 0
+    assert not router.writer.is_online()
+    assert all(reader.is_online() for reader in router.readers)  # each endpoint has its own slot
+    router.writer.mark_online()
+
+
+def test_slots_are_independent():
+    flags = OfflineFlags(3)
+    flags.set(1, 12.5)
+    assert [flags.get(slot) for slot in range(3)] == [0.0, 12.5, 0.0]
+
+
+def test_gunicorn_preloads_the_app_so_workers_share_flags():
+    from native import REPO_ROOT
+
+    namespace: dict = {}
+    exec((REPO_ROOT / "webapp" / "gunicorn.conf.py").read_text(), namespace)
+    assert namespace["preload_app"] is True
