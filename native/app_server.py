@@ -12,6 +12,7 @@ from pathlib import Path
 
 from native import REPO_ROOT
 from native.mariadb_server import ClusterError
+from native.ports import ensure_port_free
 
 WEBAPP_DIR = REPO_ROOT / "webapp"
 BIN_DIR = Path(sys.executable).parent
@@ -55,14 +56,18 @@ class AppServer:
     def start(self, timeout: float = 60) -> None:
         """Start gunicorn unless running, then wait for /api/v1/health to answer 200."""
         self.home.mkdir(parents=True, exist_ok=True)
+        process = None
         if self.pid() is None:
+            ensure_port_free(self.port, "APP_PORT", "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host)
             with open(self.log_file, "ab") as log:
-                subprocess.Popen(
+                process = subprocess.Popen(
                     [str(BIN_DIR / "gunicorn"), "-c", "gunicorn.conf.py", "--pid", str(self.pid_file), "wsgi:app"],
                     cwd=WEBAPP_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
         while not self.healthy():
+            if process is not None and process.poll() is not None:
+                raise ClusterError(f"gunicorn exited with code {process.returncode}; see {self.log_file}")
             if time.monotonic() > deadline:
                 raise ClusterError(f"the app did not become healthy on {self.url}; see {self.log_file}")
             time.sleep(0.3)

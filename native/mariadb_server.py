@@ -14,10 +14,8 @@ from pathlib import Path
 import pymysql
 
 from native import REPO_ROOT
-
-
-class ClusterError(RuntimeError):
-    """A native server could not be installed, started or bootstrapped."""
+from native.errors import ClusterError
+from native.ports import ensure_port_free
 
 
 def find_mariadbd() -> str:
@@ -125,6 +123,7 @@ class MariaDBServer:
         """Start mariadbd (if not running) and wait until it answers SQL over TCP."""
         self.write_config()
         if not self.is_running():
+            ensure_port_free(self.port, f"{self.role.upper()}_PORT", self.bind_address)
             self.pid_file.unlink(missing_ok=True)
             with open(self.home / "mariadbd.out", "ab") as out:
                 subprocess.Popen([find_mariadbd(), f"--defaults-file={self.config_file}"],

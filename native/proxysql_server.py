@@ -18,6 +18,7 @@ import pymysql
 
 from native import REPO_ROOT
 from native.mariadb_server import ClusterError
+from native.ports import ensure_port_free
 
 START_SCRIPT = REPO_ROOT / "proxysql" / "start-proxysql.sh"
 READY_CHECK = REPO_ROOT / "healthcheck" / "proxysql-ready.sh"
@@ -90,6 +91,8 @@ class ProxySQLServer:
         """Start ProxySQL unless running, then wait until its writer hostgroup has an ONLINE server."""
         self.home.mkdir(parents=True, exist_ok=True)
         if self.pid() is None:
+            ensure_port_free(self.mysql_port, "PROXYSQL_PORT")
+            ensure_port_free(self.admin_port, "PROXYSQL_ADMIN_PORT")
             with open(self.log_file, "ab") as log:
                 process = subprocess.Popen(["bash", str(START_SCRIPT)], env=self.script_env(), stdout=log,
                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
