@@ -113,8 +113,13 @@ def main(argv: list[str] | None = None) -> int:
             modes.append(binary)
         else:
             print("no ProxySQL binary (PROXYSQL_BIN or `proxysql` on PATH): ProxySQL mode not run")
-    reports = [run_mode(binary_or_none, args) for binary_or_none in modes]
-    print("\n\n".join(reports))
+    reports = []
+    for binary_or_none in modes:
+        try:
+            reports.append(run_mode(binary_or_none, args))
+        except Exception as exc:  # the other mode still runs and reports
+            reports.append(f"drill aborted ({binary_or_none or 'app-side'}): {exc}\nSOME TARGETS MISSED")
+        print("\n" + reports[-1], flush=True)
     return 0 if all("SOME TARGETS MISSED" not in r for r in reports) else 1
 
 

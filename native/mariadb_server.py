@@ -215,8 +215,11 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A zombie child (started by this process, e.g. in tests) is dead for our purposes.
+    # A zombie child (started by this process, e.g. in tests) is dead for our purposes, but only once
+    # its other threads are gone too: until then they hold its sockets and a restart cannot bind.
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+        if Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
+            return True
+        return len(list(Path(f"/proc/{pid}/task").iterdir())) > 1
     except (FileNotFoundError, IndexError):
         return False
