@@ -27,9 +27,10 @@ STALE_CONNECTION_CODES = frozenset({0, 2006, 2013, 2055})
 
 READ_ONLY_CODES = frozenset({1290, 1836})  # the server runs with --read-only
 
-# The server at that address did not answer at all (as opposed to a proxy with no backend, or a
-# full connection table): every endpoint on the same address is as unreachable.
-SERVER_UNREACHABLE_CODES = frozenset({1053, 2002, 2003, 2005, 2006, 2013, 2055})
+# The server at that address refused or is shutting down (as opposed to a proxy with no backend, a
+# full connection table, or a pooled socket a restart left dead): every endpoint on the same
+# address is as unreachable. A timeout (a frozen server) counts too, see is_server_unreachable.
+SERVER_UNREACHABLE_CODES = frozenset({1053, 2002, 2003, 2005})
 
 
 def error_code(exc: BaseException) -> int | None:
