@@ -114,3 +114,18 @@ def test_query_errors_are_not_retried_and_flag_nothing(app):
     with pytest.raises(ProgrammingError):
         router.read(lambda conn: conn.exec_driver_sql("SELECT * FROM no_such_table").all())
     assert all(endpoint.is_online() for endpoint in router.endpoints)
+
+
+def test_several_stale_pooled_connections_cost_no_read(app, client, servers_restored):
+    """A restarted replica leaves every idle pooled socket dead; with the master also gone, the
+    replica's fresh connection must be reached in one retry, not after one failure per socket."""
+    for endpoint in app.extensions["library.router"].readers:
+        held = [endpoint.engine.raw_connection() for _ in range(3)]
+        for connection in held:
+            connection.cursor().execute("SELECT 1")
+            connection.close()  # back to the pool: three idle connections per endpoint
+    servers_restored.slave.stop()
+    servers_restored.slave.start()
+    servers_restored.slave.root_query("START SLAVE")
+    servers_restored.master.stop()
+    assert set(read_statuses(client)) == {200}

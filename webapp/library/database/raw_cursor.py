@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 
 def run_on_cursor(endpoint: Endpoint, work: Callable[[Any], T]) -> T:
-    """Run `work(cursor)` on a pooled connection; a lost connection is dropped, not pooled again."""
+    """Run `work(cursor)` on a pooled connection; a lost connection invalidates the pool, as in SQLAlchemy."""
     engine = endpoint.engine
     dbapi_error = engine.dialect.loaded_dbapi.Error
     connection = None
@@ -34,7 +34,9 @@ def run_on_cursor(endpoint: Endpoint, work: Callable[[Any], T]) -> T:
         lost = connection is None or is_connection_error(exc) or engine.dialect.is_disconnect(
             exc, connection.dbapi_connection, None)
         if connection is not None and lost:
-            connection.invalidate(exc)
+            # As SQLAlchemy's own execute path does on a disconnect: every connection pooled before
+            # now is suspect (a restarted server killed them all), so the retry gets a fresh one.
+            engine.pool._invalidate(connection, exc)
         raise DBAPIError.instance(None, None, exc, dbapi_error, connection_invalidated=lost,
                                   dialect=engine.dialect) from exc
     finally:
