@@ -88,16 +88,19 @@ class ProxySQLServer:
         return self.pid() is not None
 
     def start(self, timeout: float = 60) -> None:
-        """Start ProxySQL unless running, then wait until its writer hostgroup has an ONLINE server."""
+        """Start ProxySQL (unless running), then wait until its writer hostgroup has an ONLINE server."""
         self.home.mkdir(parents=True, exist_ok=True)
-        if self.pid() is None:
-            ensure_port_free(self.mysql_port, "PROXYSQL_PORT")
-            ensure_port_free(self.admin_port, "PROXYSQL_ADMIN_PORT")
-            with open(self.log_file, "ab") as log:
-                process = subprocess.Popen(["bash", str(START_SCRIPT)], env=self.script_env(), stdout=log,
-                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                           start_new_session=True)
-            self.pid_file.write_text(f"{process.pid}\n")
+        if self.pid() is not None:
+            # Already running (`make up` again, e.g. to bring back a crashed master): a backend it
+            # shunned comes back only when a query asks for it, which the app's traffic will do.
+            return
+        ensure_port_free(self.mysql_port, "PROXYSQL_PORT")
+        ensure_port_free(self.admin_port, "PROXYSQL_ADMIN_PORT")
+        with open(self.log_file, "ab") as log:
+            process = subprocess.Popen(["bash", str(START_SCRIPT)], env=self.script_env(), stdout=log,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       start_new_session=True)
+        self.pid_file.write_text(f"{process.pid}\n")
         deadline = time.monotonic() + timeout
         while not self.ready():
             if self.pid() is None or time.monotonic() > deadline:

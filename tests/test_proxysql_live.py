@@ -41,8 +41,8 @@ def proxysql(migrated, cluster_env) -> Iterator[ProxySQLServer]:
     env = {**cluster_env, "PROXYSQL_ADMIN_PASSWORD": secrets.token_hex(12),
            "PROXYSQL_SHUN_SECONDS": str(SHUN_SECONDS)}
     server = ProxySQLServer(home, BINARY, free_port(), free_port(), migrated.master.port, migrated.slave.port, env)
-    server.start()
     try:
+        server.start()  # inside the try: a start that times out must not leave ProxySQL running
         yield server
     finally:
         server.stop()
@@ -243,3 +243,14 @@ def test_status_table_shows_each_backend_per_hostgroup(proxysql, migrated, capsy
     assert rows == sorted([("10", "writer", master, "ONLINE", "1", "OFF", "-", "-"),
                            ("20", "reader", master, "ONLINE", "1", "OFF", "-", "-"),
                            ("20", "reader", replica, "ONLINE", "1", "ON", "0", "10")])
+
+
+def test_starting_a_running_proxysql_again_does_not_wait_for_a_shunned_master(proxysql, backends_restored):
+    """`make up` after a master crash restarts the master; ProxySQL keeps it shunned until traffic
+    asks for it, so the launcher must not wait for the writer to be ONLINE before going on."""
+    backends_restored.master.kill()
+    wait_until(lambda: statuses(proxysql).get((10, backends_restored.master.port)) != "ONLINE",
+               timeout=SHUN_SECONDS + 10, interval=0.3, message="the master to leave ONLINE")
+    backends_restored.master.start()
+    proxysql.start(timeout=3)
+    assert proxysql.is_running()
