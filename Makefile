@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 # compose when a Docker engine answers, native (local processes) otherwise; MODE=native forces it.
 MODE ?= $(shell docker info >/dev/null 2>&1 && echo compose || echo native)
 COMPOSE ?= docker compose
+# Native state: the environment, else .env, else .state (as the launcher decides).
+STATE_DIR ?= $(or $(shell sed -n 's/^STATE_DIR=//p' .env 2>/dev/null),.state)
 
 .DEFAULT_GOAL := help
 .PHONY: help up down status logs proxysql-admin test lint clean venv bench drill
@@ -51,7 +53,7 @@ logs: ## follow the logs
 ifeq ($(MODE),compose)
 	$(COMPOSE) logs -f
 else
-	tail -F $${STATE_DIR:-.state}/app/gunicorn.log $${STATE_DIR:-.state}/master/mariadbd.log $${STATE_DIR:-.state}/slave/mariadbd.log $${STATE_DIR:-.state}/proxysql/proxysql.log
+	tail -F $(wildcard $(STATE_DIR)/app/gunicorn.log $(STATE_DIR)/master/mariadbd.log $(STATE_DIR)/slave/mariadbd.log $(STATE_DIR)/proxysql/proxysql.log) /dev/null
 endif
 
 proxysql-admin: $(if $(filter native,$(MODE)),$(VENV)/.installed) ## ProxySQL admin console (PROXYSQL_ADMIN_USER from .env)
@@ -78,5 +80,6 @@ ifeq ($(MODE),compose)
 	$(COMPOSE) down --volumes --remove-orphans
 else
 	$(MAKE) --no-print-directory down MODE=native
-	rm -rf $${STATE_DIR:-.state}
+	rm -rf $(STATE_DIR)
+	@echo "removed $(STATE_DIR)"
 endif

@@ -12,6 +12,7 @@ from native.app_server import AppServer
 from native.cluster import Cluster, ClusterSettings
 from native.env_file import create_env_file, environment
 from native.mariadb_server import ClusterError
+from native.ports import ensure_port_free
 from native.proxysql_server import ADMIN_CONSOLE, ProxySQLServer, find_proxysql
 from native.proxysql_status import print_proxysql_status
 from native.table import print_table
@@ -19,6 +20,7 @@ from native.table import print_table
 
 def up(cluster: Cluster, app: AppServer, env: dict[str, str], proxysql: ProxySQLServer | None) -> None:
     started = time.monotonic()
+    check_ports_first(app, proxysql)
     cluster.up()
     print(f"master   127.0.0.1:{cluster.master.port}  (data in {cluster.master.home})")
     print(f"replica  127.0.0.1:{cluster.slave.port}  (replicating with GTID)")
@@ -35,6 +37,15 @@ def up(cluster: Cluster, app: AppServer, env: dict[str, str], proxysql: ProxySQL
     print(f"\napp      {app.url}  (log: {app.log_file}), up in {time.monotonic() - started:.1f}s")
     print(f"try:     curl {app.url}/api/v1/library/reader/1/")
     print(f"         curl -O -J {app.url}/api/v1/library/export/")
+
+
+def check_ports_first(app: AppServer, proxysql: ProxySQLServer | None) -> None:
+    """Fail before starting anything when a port of a service still to be started is taken."""
+    if app.pid() is None:
+        ensure_port_free(app.port, "APP_PORT", "127.0.0.1" if app.host in ("0.0.0.0", "") else app.host)
+    if proxysql is not None and not proxysql.is_running():
+        ensure_port_free(proxysql.mysql_port, "PROXYSQL_PORT")
+        ensure_port_free(proxysql.admin_port, "PROXYSQL_ADMIN_PORT")
 
 
 def status(cluster: Cluster, app: AppServer, proxysql: ProxySQLServer) -> None:
@@ -65,9 +76,14 @@ def native_proxysql(settings: ClusterSettings, env: dict[str, str]) -> ProxySQLS
                           settings.master_port, settings.slave_port, env)
 
 
+def uses_proxysql(proxysql: ProxySQLServer) -> bool:
+    """A binary to start it with, or one started earlier still running (PROXYSQL_BIN unset this time)."""
+    return bool(proxysql.binary) or proxysql.is_running()
+
+
 def app_endpoints(settings: ClusterSettings, proxysql: ProxySQLServer) -> dict[str, str]:
-    """The app's two connections: both on ProxySQL when it has a binary, else the servers themselves."""
-    if proxysql.binary:
+    """The app's two connections: both on ProxySQL when it is used, else the servers themselves."""
+    if uses_proxysql(proxysql):
         address = f"127.0.0.1:{proxysql.mysql_port}"
         # ProxySQL takes a lagging replica out itself (max_replication_lag): the app's check is off.
         return {"DB_WRITER": address, "DB_READERS": address, "MAX_REPLICA_LAG_SECONDS": "0"}
@@ -98,10 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         proxysql = native_proxysql(settings, env)
         endpoints = app_endpoints(settings, proxysql)
         # The launcher's ProxySQL endpoints win over .env; the direct ones may be overridden there.
-        app_env = {**env, **endpoints} if proxysql.binary else {**endpoints, **env}
+        app_env = {**env, **endpoints} if uses_proxysql(proxysql) else {**endpoints, **env}
         app = AppServer(settings.state_dir / "app", app_env)
         if args.command == "up":
-            up(cluster, app, env, proxysql if proxysql.binary else None)
+            up(cluster, app, env, proxysql if uses_proxysql(proxysql) else None)
         elif args.command == "proxysql-admin":
             proxysql_admin(proxysql)
         elif args.command in SERVER_COMMANDS:

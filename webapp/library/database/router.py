@@ -130,7 +130,7 @@ class DatabaseRouter:
         """Run `work` in one transaction on the writer; refuse at once while the writer is offline."""
         writer = self.writer
         if not writer.is_online():
-            raise ReadOnlyMode(f"the master is unreachable ({writer.last_error})")
+            raise ReadOnlyMode(_unreachable(writer))
         for attempt in (1, 2):
             try:
                 with writer.engine.connect() as conn:
@@ -155,7 +155,7 @@ class DatabaseRouter:
                 if attempt == 1 and is_stale_connection_error(exc):
                     continue
                 self._mark_offline(writer, exc)
-                raise ReadOnlyMode(f"the master is unreachable ({writer.last_error})") from exc
+                raise ReadOnlyMode(_unreachable(writer)) from exc
         raise AssertionError("unreachable")
 
     def writer_reachable(self) -> bool:
@@ -179,6 +179,11 @@ class DatabaseRouter:
             for other in self.endpoints:
                 if other is not endpoint and other.address == endpoint.address:
                     other.mark_offline(exc)
+
+
+def _unreachable(writer: Endpoint) -> str:
+    # Another worker may have flagged it (shared flags): then this one has no error text of its own.
+    return f"the master is unreachable ({writer.last_error or 'flagged by a recent failure'})"
 
 
 def _select_one_on(engine: Engine) -> object:
