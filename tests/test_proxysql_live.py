@@ -254,3 +254,21 @@ def test_starting_a_running_proxysql_again_does_not_wait_for_a_shunned_master(pr
     backends_restored.master.start()
     proxysql.start(timeout=3)
     assert proxysql.is_running()
+
+
+def test_frozen_master_costs_no_read_behind_proxysql(proxysql, migrated, cluster_env, backends_restored):
+    """A read ProxySQL sends to a frozen master times out; the backend was at fault, not ProxySQL,
+    so the read is retried through ProxySQL (which has shunned the master meanwhile)."""
+    address = f"127.0.0.1:{proxysql.mysql_port}"
+    # Production's read timeout (5 s) is longer than ProxySQL's ping-based detection (3 missed pings).
+    env = app_env(migrated, cluster_env, DB_WRITER=address, DB_READERS=address, MAX_REPLICA_LAG_SECONDS="0",
+                  DB_READ_TIMEOUT="5")
+    app = create_app(Settings.from_env(env))
+    try:
+        client = app.test_client()
+        assert set(read_statuses(client, 10)) == {200}
+        backends_restored.master.pause()
+        assert set(read_statuses(client, 12)) == {200}
+    finally:
+        backends_restored.master.resume()
+        app.extensions["library.router"].close()

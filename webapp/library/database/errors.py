@@ -42,21 +42,22 @@ def error_code(exc: BaseException) -> int | None:
 def is_connection_error(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return error_code(exc) in CONNECTION_ERROR_CODES or _is_timeout(exc)
+    return error_code(exc) in CONNECTION_ERROR_CODES or is_timeout(exc)
 
 
 def is_stale_connection_error(exc: BaseException) -> bool:
     """A dead pooled socket, as opposed to a server that is down or not answering in time."""
-    return error_code(exc) in STALE_CONNECTION_CODES and not _is_timeout(exc)
+    return error_code(exc) in STALE_CONNECTION_CODES and not is_timeout(exc)
 
 
 def is_server_unreachable(exc: BaseException) -> bool:
-    return error_code(exc) in SERVER_UNREACHABLE_CODES or _is_timeout(exc)
+    return error_code(exc) in SERVER_UNREACHABLE_CODES or is_timeout(exc)
 
 
 def is_read_only_error(exc: BaseException) -> bool:
     return error_code(exc) in READ_ONLY_CODES
 
 
-def _is_timeout(exc: BaseException) -> bool:
+def is_timeout(exc: BaseException) -> bool:
+    """The server (or the backend a proxy picked) did not answer in time."""
     return "timed out" in str(exc).lower()

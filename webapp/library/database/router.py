@@ -22,6 +22,7 @@ from library.database.errors import (
     is_read_only_error,
     is_server_unreachable,
     is_stale_connection_error,
+    is_timeout,
 )
 from library.database.lag import LagMonitor
 from library.database.raw_cursor import run_on_cursor
@@ -118,13 +119,23 @@ class DatabaseRouter:
             if not endpoint.is_online() and any(e.is_online() for e in self.endpoints):
                 continue  # flagged endpoints are only tried once every endpoint is flagged
             try:
-                return attempt(endpoint)
+                return self._attempt_read(endpoint, attempt)
             except DBAPIError as exc:
                 if not is_connection_error(exc):
                     raise
                 self._mark_offline(endpoint, exc)
                 errors.append(f"{endpoint.name}: {endpoint.last_error}")
         raise DatabaseUnavailable("no database endpoint could serve the read (" + "; ".join(errors) + ")")
+
+    def _attempt_read(self, endpoint: Endpoint, attempt: Callable[[Endpoint], T]) -> T:
+        """One try, and behind a proxy one more after a timeout: the backend the proxy picked was
+        frozen, not the proxy, whose health checks take that backend out meanwhile."""
+        try:
+            return attempt(endpoint)
+        except DBAPIError as exc:
+            if self._address_is_server or not (is_connection_error(exc) and is_timeout(exc)):
+                raise
+            return attempt(endpoint)
 
     def write(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one transaction on the writer; refuse at once while the writer is offline."""
