@@ -12,6 +12,7 @@ from pathlib import Path
 
 from native import REPO_ROOT
 from native.mariadb_server import ClusterError
+from native.pid_files import live_pid
 from native.ports import ensure_port_free
 
 WEBAPP_DIR = REPO_ROOT / "webapp"
@@ -46,12 +47,7 @@ class AppServer:
             raise ClusterError(f"`flask {' '.join(args)}` failed (exit {result.returncode})")
 
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError):
-            return None
+        return live_pid(self.pid_file)
 
     def start(self, timeout: float = 60) -> None:
         """Start gunicorn unless running, then wait for /api/v1/health to answer 200."""

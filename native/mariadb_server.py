@@ -15,6 +15,7 @@ import pymysql
 
 from native import REPO_ROOT
 from native.errors import ClusterError
+from native.pid_files import live_pid
 from native.ports import ensure_port_free
 
 
@@ -109,12 +110,7 @@ class MariaDBServer:
             raise ClusterError(f"mariadb-install-db failed for {self.role}:\n{result.stdout}{result.stderr}")
 
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError):
-            return None
+        return live_pid(self.pid_file)
 
     def is_running(self) -> bool:
         return self.pid() is not None

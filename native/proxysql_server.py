@@ -18,6 +18,7 @@ import pymysql
 
 from native import REPO_ROOT
 from native.mariadb_server import ClusterError
+from native.pid_files import live_pid
 from native.ports import ensure_port_free
 
 START_SCRIPT = REPO_ROOT / "proxysql" / "start-proxysql.sh"
@@ -77,12 +78,8 @@ class ProxySQLServer:
         }
 
     def pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-            os.kill(pid, 0)
-        except (FileNotFoundError, ValueError, ProcessLookupError):
-            return None
-        return pid if _is_proxysql(pid) else None
+        pid = live_pid(self.pid_file)
+        return pid if pid is not None and _is_proxysql(pid) else None
 
     def is_running(self) -> bool:
         return self.pid() is not None
