@@ -43,7 +43,8 @@ class LoadStats:
         return sum(self.answers.values())
 
     def failed_reads(self, *, excluding: str = ALL_DOWN) -> int:
-        return sum(n for (kind, phase), n in self.failed.items() if kind == "read" and phase != excluding)
+        """Lookups and exports that failed (an export cut off mid-way too) while a server was up."""
+        return sum(n for (kind, phase), n in self.failed.items() if kind in ("read", "export") and phase != excluding)
 
     def failed_writes(self) -> int:
         """Write answers other than 201 or the promised 503 (read-only / outcome unknown)."""

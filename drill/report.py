@@ -69,7 +69,8 @@ def targets(results: list[DrillResult], hang_limit: float) -> list[tuple[bool, s
     undetected = [t.name for t in timings if t.detect_s is None]
     replicating = all(r.replication.get("io") == "Yes" and r.replication.get("sql") == "Yes" for r in results)
     return [
-        (failed_reads == 0, f"zero failed reads while at least one server is up ({failed_reads})"),
+        (failed_reads == 0,
+         f"zero failed reads (lookups and exports) while at least one server is up ({failed_reads})"),
         (failed_writes == 0, f"every write answered 201 or 503 ({failed_writes} other)"),
         (hung == 0, f"no read or write took longer than {hang_limit:.0f}s ({hung})"),
         (half == 0, f"no acknowledged write lost, none refused but applied ({half})"),

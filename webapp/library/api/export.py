@@ -1,4 +1,6 @@
-"""CSV export of every reader and their books, streamed in chunks of lines formatted by MariaDB."""
+"""CSV export of every reader and their books, streamed in chunks of lines formatted by MariaDB.
+
+Chunks end at whole readers, so a stream cut off by a failed server resumes on another one (the router)."""
 
 from __future__ import annotations
 
@@ -46,13 +48,17 @@ def export_csv() -> Response:
     )
 
 
-def _csv_chunks(conn: Connection) -> Iterator[bytes]:
-    """The header, then chunks of lines, all read in one consistent snapshot."""
+def _csv_chunks(conn: Connection, after: int | None) -> Iterator[tuple[int, bytes]]:
+    """(last reader id, lines) chunks after reader `after`, all read in one consistent snapshot.
+
+    From the start (`after` None) the first chunk carries the header; the router resumes a stream
+    cut off mid-way with the last id it delivered.
+    """
     conn.exec_driver_sql(f"SET SESSION group_concat_max_len = {MAX_CHUNK_BYTES}")
     conn.exec_driver_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
     try:
-        head = header_line()
-        after, limit = 0, CHUNK_READERS
+        head = header_line() if after is None else b""
+        after, limit = after or 0, CHUNK_READERS
         while True:
             last_id, lines = conn.exec_driver_sql(CHUNK_SQL, (after, limit)).one()
             if last_id is None:
@@ -62,10 +68,10 @@ def _csv_chunks(conn: Connection) -> Iterator[bytes]:
                     raise ValueError(f"reader {after + 1}'s export lines exceed {MAX_CHUNK_BYTES} bytes")
                 limit //= 2
                 continue
-            yield head + lines
+            yield last_id, head + lines
             head, after, limit = b"", last_id, CHUNK_READERS
         if head:
-            yield head
+            yield after, head
     finally:
         _end_snapshot(conn)
 

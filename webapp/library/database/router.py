@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -28,6 +28,7 @@ from library.database.lag import LagMonitor
 from library.database.raw_cursor import run_on_cursor
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -83,33 +84,44 @@ class DatabaseRouter:
         """read() on a bare DB-API cursor: the hot path, without SQLAlchemy's per-call objects."""
         return self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: run_on_cursor(endpoint, work)))
 
-    def open_stream(self, start: Callable[[Connection], Iterator[T]]) -> Iterator[T]:
-        """Start a streamed read with failover; once its first item has arrived it is committed to.
+    def open_stream(self, start: Callable[[Connection, P | None], Iterator[tuple[P, T]]]) -> Iterator[T]:
+        """A streamed read with failover, also mid-stream.
 
-        The connection stays checked out until the returned iterator is exhausted or closed.
+        `start(conn, after)` yields (position, item) pairs following position `after` (None: from the
+        beginning). It is started and its first item fetched before this returns, so a read no
+        endpoint can serve raises here, before a response has begun. If the connection is lost later,
+        the stream resumes from the last position delivered on whichever endpoint the failover picks:
+        the client sees one unbroken stream, its rest read from that endpoint. Each connection stays
+        checked out until the returned iterator is exhausted or closed.
         """
-        def begin(endpoint: Endpoint) -> tuple[Connection, Iterator[T], list[T]]:
-            conn = endpoint.engine.connect()
-            try:
-                items = start(conn)
-                return conn, items, list(islice(items, 1))
-            except BaseException:
-                conn.close()
-                raise
+        def begin(after: P | None) -> _Stream:
+            return self._failover(
+                lambda endpoint: _retry_if_stale(endpoint, lambda: _Stream.begin(endpoint, start, after)))
 
-        conn, items, head = self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: begin(endpoint)))
+        source = begin(None)
 
         def stream() -> Iterator[T]:
+            nonlocal source
+            position = None
             try:
-                yield from head
-                yield from items
+                while True:
+                    try:
+                        position, item = next(source.items)
+                    except StopIteration:
+                        return
+                    except DBAPIError as exc:
+                        if not is_connection_error(exc):
+                            raise
+                        # A dead socket says nothing of the endpoint (behind a proxy, one backend
+                        # died): the failover finds out. A refusal or a timeout is about the endpoint.
+                        if not is_stale_connection_error(exc):
+                            self._mark_offline(source.endpoint, exc)
+                        source.close()
+                        source = begin(position)
+                        continue
+                    yield item
             finally:
-                try:
-                    close = getattr(items, "close", None)
-                    if close is not None:
-                        close()  # the work's own cleanup (ending a transaction) needs its connection
-                finally:
-                    conn.close()
+                source.close()
 
         return stream()
 
@@ -195,6 +207,34 @@ class DatabaseRouter:
 def _unreachable(writer: Endpoint) -> str:
     # Another worker may have flagged it (shared flags): then this one has no error text of its own.
     return f"the master is unreachable ({writer.last_error or 'flagged by a recent failure'})"
+
+
+class _Stream:
+    """One endpoint's part of a streamed read: its connection and the items still to come."""
+
+    def __init__(self, endpoint: Endpoint, conn: Connection, work: Iterator[tuple[P, T]], head: list[tuple[P, T]]):
+        self.endpoint, self.conn, self.work = endpoint, conn, work
+        self.items = chain(head, work)
+
+    @classmethod
+    def begin(cls, endpoint: Endpoint, start: Callable[[Connection, P | None], Iterator[tuple[P, T]]],
+              after: P | None = None) -> _Stream:
+        """Start the work on a pooled connection and fetch its first item (errors surface here)."""
+        conn = endpoint.engine.connect()
+        try:
+            work = start(conn, after)
+            return cls(endpoint, conn, work, list(islice(work, 1)))
+        except BaseException:
+            conn.close()
+            raise
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.work, "close", None)
+            if close is not None:
+                close()  # the work's own cleanup (ending a transaction) needs its connection
+        finally:
+            self.conn.close()
 
 
 def _select_one_on(engine: Engine) -> object:
