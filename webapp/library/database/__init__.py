@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from library.config import Settings
 from library.database.endpoints import Endpoint, make_engine
 from library.database.lag import LagMonitor
-from library.database.offline_flags import OfflineFlags
+from library.database.offline_flags import OfflineFlags, ProbeLease
 from library.database.router import DatabaseRouter
 
 EXTENSION_KEY = "library.router"
@@ -15,7 +15,8 @@ EXTENSION_KEY = "library.router"
 
 def build_router(settings: Settings) -> DatabaseRouter:
     """The writer endpoint plus one reader endpoint per configured reader address."""
-    flags = OfflineFlags(1 + len(settings.reader_addresses))
+    slots = 1 + len(settings.reader_addresses)  # the writer, each reader, then the probe lease
+    flags = OfflineFlags(slots + 1)
     writer = Endpoint(
         name=f"writer {_address(settings.writer_address)}", role="writer",
         engine=make_engine(settings, settings.writer, settings.writer_address, autocommit=False),
@@ -31,7 +32,10 @@ def build_router(settings: Settings) -> DatabaseRouter:
     writer_probe = make_engine(settings, settings.writer, settings.writer_address, autocommit=True,
                                read_timeout=settings.connect_timeout)
     monitor = LagMonitor(writer, readers, settings.max_replica_lag_seconds, settings.lag_check_seconds)
-    return DatabaseRouter(writer, readers, lag_monitor=monitor, writer_probe=writer_probe)
+    # A check of every endpoint takes at most a connect and a read timeout on each.
+    probe_hold = (settings.connect_timeout + settings.read_timeout) * (slots + 1)
+    return DatabaseRouter(writer, readers, lag_monitor=monitor, writer_probe=writer_probe,
+                          probe=ProbeLease(flags, slots), probe_hold=probe_hold)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

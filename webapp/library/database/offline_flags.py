@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import mmap
 import struct
+import time
+from collections.abc import Callable
 
 _SLOT = struct.Struct("d")  # a time.monotonic() value (system-wide clock, same in every process)
 
@@ -24,3 +26,25 @@ class OfflineFlags:
 
     def set(self, slot: int, value: float) -> None:
         _SLOT.pack_into(self._memory, slot * _SLOT.size, value)
+
+
+class ProbeLease:
+    """Who may check flagged endpoints while every endpoint is flagged: one request at a time, in any
+    worker. Best effort (two workers may take it at the same instant); a holder that dies mid-check
+    loses it after `hold` seconds."""
+
+    def __init__(self, flags: OfflineFlags, slot: int, clock: Callable[[], float] = time.monotonic):
+        self._flags, self._slot, self._clock = flags, slot, clock
+
+    def acquire(self, hold: float) -> bool:
+        now = self._clock()
+        if self._flags.get(self._slot) > now:
+            return False
+        self._flags.set(self._slot, now + hold)
+        return True
+
+    def release(self) -> None:
+        self._flags.set(self._slot, 0.0)
+
+    def is_held(self) -> bool:
+        return self._flags.get(self._slot) > self._clock()

@@ -3,7 +3,8 @@
 A reader endpoint that fails with a connection-class error is flagged offline for its window and
 the read moves on: other online readers, then the writer, then readers lagging past the limit,
 then (only when everything is flagged) the flagged endpoints themselves, so reads return as soon as
-any server is back.
+any server is back. That last check is made by one request at a time (the probe lease, shared by
+the workers); meanwhile the others answer 503 at once instead of each waiting out the same timeouts.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from library.database.errors import (
     is_timeout,
 )
 from library.database.lag import LagMonitor
+from library.database.offline_flags import OfflineFlags, ProbeLease
 from library.database.raw_cursor import run_on_cursor
 
 T = TypeVar("T")
 P = TypeVar("P")
+_UNSERVED = object()  # no endpoint could serve a read
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -45,8 +48,11 @@ class WriteOutcomeUnknown(RuntimeError):
 
 class DatabaseRouter:
     def __init__(self, writer: Endpoint, readers: list[Endpoint], rng: random.Random | None = None,
-                 lag_monitor: LagMonitor | None = None, writer_probe: Engine | None = None):
+                 lag_monitor: LagMonitor | None = None, writer_probe: Engine | None = None,
+                 probe: ProbeLease | None = None, probe_hold: float = 60.0):
         self.writer = writer
+        self.probe = probe or ProbeLease(OfflineFlags(1), 0)
+        self._probe_hold = probe_hold
         self._writer_probe = writer_probe or writer.engine
         self.readers = readers
         self._rng = rng or random.Random()
@@ -126,26 +132,48 @@ class DatabaseRouter:
         return stream()
 
     def _failover(self, attempt: Callable[[Endpoint], T]) -> T:
-        errors = []
-        for endpoint in self.read_order():
-            if not endpoint.is_online() and any(e.is_online() for e in self.endpoints):
-                continue  # flagged endpoints are only tried once every endpoint is flagged
+        errors: list[str] = []
+        unreachable: set[tuple[str | None, int | None]] = set()  # servers this request waited out
+
+        def first_that_serves(endpoints: list[Endpoint], retry_timeouts: bool) -> Any:
+            """The first answer, or _UNSERVED when every one of `endpoints` failed (each is flagged)."""
+            for endpoint in endpoints:
+                if endpoint.address in unreachable:
+                    continue
+                try:
+                    return self._attempt_read(endpoint, attempt, retry_timeouts)
+                except DBAPIError as exc:
+                    if not is_connection_error(exc):
+                        raise
+                    self._mark_offline(endpoint, exc)
+                    errors.append(f"{endpoint.name}: {endpoint.last_error}")
+                    if self._address_is_server and is_server_unreachable(exc):
+                        unreachable.add(endpoint.address)
+            return _UNSERVED
+
+        order = self.read_order()
+        online = [e for e in order if e.is_online()]
+        if (result := first_that_serves(online, retry_timeouts=True)) is not _UNSERVED:
+            return result
+        # Everything is flagged now: the flagged endpoints are checked, by one request at a time.
+        if not self.probe.acquire(self._probe_hold):
+            errors.append("every endpoint is flagged offline and another request is checking them")
+        else:
             try:
-                return self._attempt_read(endpoint, attempt)
-            except DBAPIError as exc:
-                if not is_connection_error(exc):
-                    raise
-                self._mark_offline(endpoint, exc)
-                errors.append(f"{endpoint.name}: {endpoint.last_error}")
+                result = first_that_serves([e for e in order if e not in online], retry_timeouts=False)
+            finally:
+                self.probe.release()
+            if result is not _UNSERVED:
+                return result
         raise DatabaseUnavailable("no database endpoint could serve the read (" + "; ".join(errors) + ")")
 
-    def _attempt_read(self, endpoint: Endpoint, attempt: Callable[[Endpoint], T]) -> T:
+    def _attempt_read(self, endpoint: Endpoint, attempt: Callable[[Endpoint], T], retry_timeout: bool) -> T:
         """One try, and behind a proxy one more after a timeout: the backend the proxy picked was
         frozen, not the proxy, whose health checks take that backend out meanwhile."""
         try:
             return attempt(endpoint)
         except DBAPIError as exc:
-            if self._address_is_server or not (is_connection_error(exc) and is_timeout(exc)):
+            if not retry_timeout or self._address_is_server or not (is_connection_error(exc) and is_timeout(exc)):
                 raise
             return attempt(endpoint)
 
