@@ -34,8 +34,11 @@ def test_while_one_request_checks_frozen_servers_the_others_get_503_at_once(long
     assert not any(endpoint.is_online() for endpoint in router.endpoints)
 
     checker_status = []
-    checker = threading.Thread(
-        target=lambda: checker_status.append(long_window_app.test_client().get("/api/v1/library/reader/2/").status_code))
+
+    def check() -> None:
+        checker_status.append(long_window_app.test_client().get("/api/v1/library/reader/2/").status_code)
+
+    checker = threading.Thread(target=check)
     checker.start()
     wait_until(router.probe.is_held, timeout=10, interval=0.01, message="a request to start checking")
     others = [client.get(f"/api/v1/library/reader/{n}/") for n in (3, 4, 5)]
