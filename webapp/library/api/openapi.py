@@ -9,8 +9,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from library.api import bp
-
-MAX_ID = 2**63 - 1
+from library.api.validation import EMAIL_PATTERN, ISBN_PATTERN, MAX_ID, NON_BLANK_TEXT_PATTERN, TEXT_PATTERN
 
 
 def _error(description: str) -> dict:
@@ -20,14 +19,9 @@ def _error(description: str) -> dict:
     }
 
 
-ALLOWED = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # no control characters but tab, CR and LF
-LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-EMAIL = rf"^[^@\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{{1,64}}@{LABEL}(?:\.{LABEL})+$"
-
-
 def _text(max_length: int, min_length: int = 1) -> dict:
     """A text field: required ones need a non-blank character, none may hold control characters."""
-    pattern = rf"^{ALLOWED}*$" if min_length == 0 else rf"^{ALLOWED}*[^\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{ALLOWED}*$"
+    pattern = TEXT_PATTERN if min_length == 0 else NON_BLANK_TEXT_PATTERN
     return {"type": "string", "minLength": min_length, "maxLength": max_length, "pattern": pattern}
 
 
@@ -159,7 +153,7 @@ SPEC = {
                 "properties": {
                     "first_name": _text(100),
                     "last_name": _text(100),
-                    "email": {"type": "string", "maxLength": 254, "pattern": EMAIL},
+                    "email": {"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN},
                     "phone": _text(40, 0),
                     "address": _text(255, 0),
                 },
@@ -174,7 +168,7 @@ SPEC = {
                     "isbn": {
                         "type": "string",
                         "maxLength": 17,
-                        "pattern": "^(?:[0-9]-?){9}[0-9Xx]$|^(?:[0-9]-?){12}[0-9]$",
+                        "pattern": ISBN_PATTERN,
                     },
                     "publication_year": {"type": "integer", "minimum": 1, "maximum": 2100},
                 },
