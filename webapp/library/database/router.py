@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from itertools import chain, islice
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -28,6 +27,7 @@ from library.database.errors import (
 from library.database.lag import LagMonitor
 from library.database.offline_flags import OfflineFlags, ProbeLease
 from library.database.raw_cursor import run_on_cursor
+from library.database.streaming import StreamPart, resumable_stream
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -91,45 +91,16 @@ class DatabaseRouter:
         return self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: run_on_cursor(endpoint, work)))
 
     def open_stream(self, start: Callable[[Connection, P | None], Iterator[tuple[P, T]]]) -> Iterator[T]:
-        """A streamed read with failover, also mid-stream.
+        """A streamed read with failover, also mid-stream (see streaming.resumable_stream).
 
         `start(conn, after)` yields (position, item) pairs following position `after` (None: from the
-        beginning). It is started and its first item fetched before this returns, so a read no
-        endpoint can serve raises here, before a response has begun. If the connection is lost later,
-        the stream resumes from the last position delivered on whichever endpoint the failover picks:
-        the client sees one unbroken stream, its rest read from that endpoint. Each connection stays
-        checked out until the returned iterator is exhausted or closed.
+        beginning). A read no endpoint can serve raises here, before a response has begun.
         """
-        def begin(after: P | None) -> _Stream:
+        def begin(after: P | None) -> StreamPart:
             return self._failover(
-                lambda endpoint: _retry_if_stale(endpoint, lambda: _Stream.begin(endpoint, start, after)))
+                lambda endpoint: _retry_if_stale(endpoint, lambda: StreamPart.begin(endpoint, start, after)))
 
-        source = begin(None)
-
-        def stream() -> Iterator[T]:
-            nonlocal source
-            position = None
-            try:
-                while True:
-                    try:
-                        position, item = next(source.items)
-                    except StopIteration:
-                        return
-                    except DBAPIError as exc:
-                        if not is_connection_error(exc):
-                            raise
-                        # A dead socket says nothing of the endpoint (behind a proxy, one backend
-                        # died): the failover finds out. A refusal or a timeout is about the endpoint.
-                        if not is_stale_connection_error(exc):
-                            self._mark_offline(source.endpoint, exc)
-                        source.close()
-                        source = begin(position)
-                        continue
-                    yield item
-            finally:
-                source.close()
-
-        return stream()
+        return resumable_stream(begin, self._mark_offline)
 
     def _failover(self, attempt: Callable[[Endpoint], T]) -> T:
         errors: list[str] = []
@@ -235,34 +206,6 @@ class DatabaseRouter:
 def _unreachable(writer: Endpoint) -> str:
     # Another worker may have flagged it (shared flags): then this one has no error text of its own.
     return f"the master is unreachable ({writer.last_error or 'flagged by a recent failure'})"
-
-
-class _Stream:
-    """One endpoint's part of a streamed read: its connection and the items still to come."""
-
-    def __init__(self, endpoint: Endpoint, conn: Connection, work: Iterator[tuple[P, T]], head: list[tuple[P, T]]):
-        self.endpoint, self.conn, self.work = endpoint, conn, work
-        self.items = chain(head, work)
-
-    @classmethod
-    def begin(cls, endpoint: Endpoint, start: Callable[[Connection, P | None], Iterator[tuple[P, T]]],
-              after: P | None = None) -> _Stream:
-        """Start the work on a pooled connection and fetch its first item (errors surface here)."""
-        conn = endpoint.engine.connect()
-        try:
-            work = start(conn, after)
-            return cls(endpoint, conn, work, list(islice(work, 1)))
-        except BaseException:
-            conn.close()
-            raise
-
-    def close(self) -> None:
-        try:
-            close = getattr(self.work, "close", None)
-            if close is not None:
-                close()  # the work's own cleanup (ending a transaction) needs its connection
-        finally:
-            self.conn.close()
 
 
 def _select_one_on(engine: Engine) -> object:
