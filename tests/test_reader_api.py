@@ -62,8 +62,17 @@ def test_unknown_urls_and_methods_answer_json(client):
     assert response.get_json()["error"]
 
 
-def test_health_lists_every_endpoint_online(client):
-    response = client.get("/api/v1/health")
+@pytest.mark.parametrize("path", ["/api/v1/library/reader//1/", "/api/v1//library/reader/1/", "//api/v1/health",
+                                  "/api/v1/health/", "/api/v1/library//export/", "/api/v1/openapi.json/"])
+def test_odd_urls_answer_json_never_a_redirect_page(client, path):
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    assert response.mimetype == "application/json"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/health", "/api/v1/health/"])
+def test_health_lists_every_endpoint_online(client, path):
+    response = client.get(path)
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok" and body["reads"] and body["writes"]

@@ -20,6 +20,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.json.sort_keys = False
+    # Werkzeug answers "//" in a path with a redirect and an HTML body; an API answers JSON: 404.
+    app.url_map.merge_slashes = False
     app.extensions["library.settings"] = settings
     database.init_app(app, settings)
     migrate.init_app(app, db=None, directory=str(MIGRATIONS_DIR))

@@ -9,7 +9,7 @@ from library.database import get_router
 from library.database.router import DatabaseUnavailable
 
 
-@bp.get("/health")
+@bp.get("/health", strict_slashes=False)
 def health():
     router = get_router()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -43,10 +44,18 @@ def parse_id(raw: str, what: str) -> int:
 def json_body() -> dict[str, Any]:
     if not request.is_json:
         raise ApiError(415, "request body must be JSON (Content-Type: application/json)")
+    data = request.get_data(cache=False)
+    limit = request.max_content_length
+    # A chunked body has no Content-Length to refuse up front: Werkzeug cuts it at the limit without
+    # a word, so whether it was longer is read from what is left of the input.
+    if limit is not None and len(data) >= limit and request.environ["wsgi.input"].read(1):
+        raise ApiError(413, f"request body must be at most {limit} bytes")
     try:
-        body = request.get_json(silent=True)
+        body = json.loads(data)
     except RecursionError:  # the json module gives up on very deep nesting with this, not ValueError
         raise ApiError(400, "request body is nested too deeply") from None
+    except ValueError as exc:  # also bytes that are not UTF-8
+        raise ApiError(400, f"request body is not valid JSON ({exc})") from None
     if not isinstance(body, dict):
         raise ApiError(400, "request body must be a JSON object")
     return body
