@@ -69,3 +69,14 @@ def test_a_lagging_replica_serves_no_reads_until_it_catches_up(lag_app, servers_
     before = replica_index_reads(servers_restored)
     assert {client.get(created.headers["Location"]).status_code for _ in range(30)} == {200}
     assert replica_index_reads(servers_restored) > before  # it serves reads again
+
+
+def test_a_replica_that_stopped_answering_has_unknown_lag(lag_app, servers_restored):
+    router = lag_app.extensions["library.router"]
+    replica = next(r for r in router.readers if r.address[1] == servers_restored.slave.port)
+    lag_app.test_client().get("/api/v1/library/reader/1/")  # starts the lag monitor
+    wait_until(lambda: replica.lag_seconds == 0.0, timeout=20, message="the replica's lag to be measured")
+    servers_restored.slave.kill()
+    router.lag_monitor.check()
+    described = replica.describe()
+    assert described["lag_s"] is None and described["lagging"] is False

@@ -23,13 +23,31 @@ def test_a_flag_set_in_one_worker_is_seen_by_the_others(app):
     assert worker.exitcode == 0
     assert not router.writer.is_online()
     assert all(reader.is_online() for reader in router.readers)  # each endpoint has its own slot
+    assert router.writer.last_error == "ConnectionError: seen down by another worker"  # why, too
     router.writer.mark_online()
+
+
+def test_an_endpoint_back_online_keeps_no_old_error(app):
+    writer = app.extensions["library.router"].writer
+    writer.mark_offline(ConnectionError("refused"))
+    assert "last_error" in writer.describe()
+    writer.mark_online()
+    assert writer.last_error is None and "last_error" not in writer.describe()
 
 
 def test_slots_are_independent():
     flags = OfflineFlags(3)
     flags.set(1, 12.5)
     assert [flags.get(slot) for slot in range(3)] == [0.0, 12.5, 0.0]
+
+
+def test_texts_are_cut_to_their_slot_and_kept_apart():
+    flags = OfflineFlags(2)
+    flags.set_text(0, "é" * 500)
+    assert flags.get_text(0).startswith("ééé") and len(flags.get_text(0).encode()) < 256
+    assert flags.get_text(1) is None
+    flags.set_text(0, None)
+    assert flags.get_text(0) is None
 
 
 def test_gunicorn_preloads_the_app_so_workers_share_flags():

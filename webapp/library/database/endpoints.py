@@ -22,7 +22,6 @@ class Endpoint:
     offline_seconds: float
     flags: OfflineFlags = field(default_factory=lambda: OfflineFlags(1), repr=False)
     slot: int = 0  # this endpoint's place in `flags`, shared with the other worker processes
-    last_error: str | None = None
     lag_seconds: float | None = None  # set by the lag monitor; None until first measured
     lagging: bool = False  # behind by more than the limit: read from only when nothing else answers
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
@@ -40,19 +39,27 @@ class Endpoint:
     def offline_until(self, value: float) -> None:
         self.flags.set(self.slot, value)
 
+    @property
+    def last_error(self) -> str | None:
+        """Why the endpoint was last flagged offline, whichever worker saw it; None once back online."""
+        return self.flags.get_text(self.slot)
+
     def is_online(self) -> bool:
         return self.clock() >= self.offline_until
 
     def mark_offline(self, error: BaseException) -> None:
+        self.flags.set_text(self.slot, _short(error))
         self.offline_until = self.clock() + self.offline_seconds
-        self.last_error = _short(error)
 
     def mark_online(self) -> None:
-        self.offline_until = 0.0
+        if self.offline_until:  # most reads find nothing to clear: no writes to shared memory then
+            self.offline_until = 0.0
+            self.flags.set_text(self.slot, None)
 
-    def set_lag(self, seconds: float, limit: float) -> None:
+    def set_lag(self, seconds: float | None, limit: float) -> None:
+        """The measured lag, or None when it cannot be measured (the endpoint did not answer)."""
         self.lag_seconds = seconds
-        self.lagging = seconds > limit
+        self.lagging = seconds is not None and seconds > limit
 
     def describe(self) -> dict[str, object]:
         online = self.is_online()
@@ -62,11 +69,11 @@ class Endpoint:
             described["offline_for_s"] = round(remaining, 1)
             described["offline_until"] = time.strftime(
                 "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + remaining))
-        if self.lag_seconds is not None:
-            described["lag_s"] = round(self.lag_seconds, 1)
+        if self.role == "reader":
+            described["lag_s"] = None if self.lag_seconds is None else round(self.lag_seconds, 1)
             described["lagging"] = self.lagging
-        if self.last_error:
-            described["last_error"] = self.last_error
+        if (last_error := self.last_error) is not None:
+            described["last_error"] = last_error
         return described
 
 

@@ -92,8 +92,8 @@ class LagMonitor:
         if master is not None:
             self.tracker.observe_master(master, now)
         for reader in self.readers:
-            if (position := positions.get(reader.name)) is not None:
-                reader.set_lag(self.tracker.lag(position, now), self.max_lag)
+            position = positions.get(reader.name)
+            reader.set_lag(None if position is None else self.tracker.lag(position, now), self.max_lag)
         known = [p for p in positions.values() if p is not None]
         if len(known) == len(self.readers):
             self.tracker.forget_reached(known)
