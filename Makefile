@@ -38,7 +38,8 @@ down: ## stop what `make up` started (data is kept)
 ifeq ($(MODE),compose)
 	$(COMPOSE) down
 else
-	$(PY) -m native down
+	@$(PY) -m native down
+	@echo "data kept in $(STATE_DIR) (make clean removes it)"
 endif
 
 status: $(VENV)/.installed ## each server's role, state, replication threads and lag; ProxySQL's view
@@ -79,7 +80,7 @@ clean: ## stop and remove all state (data, logs; in Compose mode its volumes)
 ifeq ($(MODE),compose)
 	$(COMPOSE) down --volumes --remove-orphans
 else
-	$(MAKE) --no-print-directory down MODE=native
+	@if [ -x $(PY) ]; then $(PY) -m native down; fi
 	rm -rf $(STATE_DIR)
 	@echo "removed $(STATE_DIR)"
 endif

@@ -15,12 +15,13 @@ from native.mariadb_server import ClusterError
 from native.ports import ensure_port_free
 from native.proxysql_server import ADMIN_CONSOLE, ProxySQLServer, find_proxysql
 from native.proxysql_status import print_proxysql_status
+from native.started_settings import settings_for
 from native.table import print_table
 
 
 def up(cluster: Cluster, app: AppServer, env: dict[str, str], proxysql: ProxySQLServer | None) -> None:
     started = time.monotonic()
-    check_ports_first(app, proxysql)
+    check_ports_first(cluster, app, proxysql)
     cluster.up()
     print(f"master   127.0.0.1:{cluster.master.port}  (data in {cluster.master.home})")
     print(f"replica  127.0.0.1:{cluster.slave.port}  (replicating with GTID)")
@@ -39,8 +40,11 @@ def up(cluster: Cluster, app: AppServer, env: dict[str, str], proxysql: ProxySQL
     print(f"         curl -O -J {app.url}/api/v1/library/export/")
 
 
-def check_ports_first(app: AppServer, proxysql: ProxySQLServer | None) -> None:
-    """Fail before starting anything when a port of a service still to be started is taken."""
+def check_ports_first(cluster: Cluster, app: AppServer, proxysql: ProxySQLServer | None) -> None:
+    """Fail before creating or starting anything when a port of a service still to be started is taken."""
+    for server in (cluster.master, cluster.slave):
+        if not server.is_running():
+            ensure_port_free(server.port, f"{server.role.upper()}_PORT", server.bind_address)
     if app.pid() is None:
         ensure_port_free(app.port, "APP_PORT", "127.0.0.1" if app.host in ("0.0.0.0", "") else app.host)
     if proxysql is not None and not proxysql.is_running():
@@ -53,8 +57,7 @@ def status(cluster: Cluster, app: AppServer, proxysql: ProxySQLServer) -> None:
     if proxysql.is_running():
         print()
         print_proxysql_status(proxysql)
-    state = "healthy" if app.healthy() else "running, not healthy" if app.pid() else "down"
-    print(f"\napp {app.url}: {state}")
+    print(f"\napp {app.url}: {app.health_status() or ('running, not answering' if app.pid() else 'down')}")
 
 
 SERVER_COMMANDS = ("kill", "stop", "start", "pause", "resume")
@@ -107,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if (args.command in SERVER_COMMANDS) != (args.server is not None):
         parser.error(f"{'|'.join(SERVER_COMMANDS)} need a server (master or slave); the others take none")
     create_env_file()
-    env = environment()
+    env = settings_for(args.command, environment())
     settings = ClusterSettings.from_env(env)
     cluster = Cluster(settings)
     try:
@@ -126,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             app.stop()
             proxysql.stop()
             cluster.down()
-            print("native stack stopped (data kept; `make clean` removes it)")
+            print("native stack stopped")
         else:
             status(cluster, app, proxysql)
     except ClusterError as exc:
@@ -136,4 +139,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `make status | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -69,11 +71,21 @@ class AppServer:
             time.sleep(0.3)
 
     def healthy(self) -> bool:
+        """Serving reads: /api/v1/health answers 200 ("ok" or "read-only")."""
+        return self.health_status() in ("ok", "read-only")
+
+    def health_status(self) -> str | None:
+        """The app's own word ("ok", "read-only", "unavailable"), or None if it does not answer."""
         try:
             with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=5) as response:
-                return response.status == 200
-        except OSError:
-            return False
+                return json.load(response).get("status")
+        except urllib.error.HTTPError as error:  # 503 "unavailable" comes with its JSON body too
+            try:
+                return json.load(error).get("status")
+            except ValueError:
+                return None
+        except (OSError, ValueError):
+            return None
 
     def stop(self, timeout: float = 30) -> None:
         pid = self.pid()
