@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["up", "down", "status", "proxysql-admin", *SERVER_COMMANDS])
     parser.add_argument("server", nargs="?", choices=["master", "slave"], help=f"for {'|'.join(SERVER_COMMANDS)}")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # in order with the output of the commands it runs
     if (args.command in SERVER_COMMANDS) != (args.server is not None):
         parser.error(f"{'|'.join(SERVER_COMMANDS)} need a server (master or slave); the others take none")
     create_env_file()
