@@ -1,7 +1,10 @@
-"""With every endpoint flagged, one request at a time checks them; the others answer 503 at once.
+"""With every endpoint flagged, one request at a time checks them; the others wait a moment for
+what it finds (a server that is up answers in milliseconds), then answer 503.
 
 Without this, every request during an outage of both servers (or behind a proxy holding queries for
 an empty hostgroup) waits out a read timeout per endpoint, and requests queue behind each other.
+Without the moment's wait, reads fail while a server is up whose flag has not expired yet (the
+replica restarted a few seconds before the master died).
 """
 
 from __future__ import annotations
@@ -19,13 +22,17 @@ from tests.conftest import app_env
 @pytest.fixture
 def long_window_app(servers_restored, cluster_env):
     """Flags that outlast the test, so 'every endpoint flagged' holds throughout."""
+    # A connect timeout well above the wait for another request's check (PROBE_WAIT_SECONDS), so a
+    # check of frozen servers visibly outlasts the others' answers.
     app = create_app(Settings.from_env(app_env(
-        servers_restored, cluster_env, READER_OFFLINE_SECONDS="120", WRITER_OFFLINE_SECONDS="120")))
+        servers_restored, cluster_env, READER_OFFLINE_SECONDS="120", WRITER_OFFLINE_SECONDS="120",
+        DB_CONNECT_TIMEOUT="3")))
     yield app
     app.extensions["library.router"].close()
 
 
-def test_while_one_request_checks_frozen_servers_the_others_get_503_at_once(long_window_app, servers_restored):
+def test_while_one_request_checks_frozen_servers_the_others_get_503_without_waiting_it_out(long_window_app,
+                                                                                          servers_restored):
     router = long_window_app.extensions["library.router"]
     for server in (servers_restored.master, servers_restored.slave):
         server.pause()
@@ -64,3 +71,20 @@ def test_reads_return_with_the_first_server_back_although_its_flag_has_not_expir
     servers_restored.slave.start()
     # Flagged for two more minutes, yet the next check finds the replica: reads are back at once.
     assert {client.get(f"/api/v1/library/reader/{n}/").status_code for n in range(1, 21)} == {200}
+
+
+def test_while_one_request_checks_the_others_wait_for_what_it_finds(long_window_app, servers_restored):
+    router = long_window_app.extensions["library.router"]
+    servers_restored.master.stop()
+    for endpoint in router.endpoints:  # the replica's flag is left from an earlier failure: it is up
+        endpoint.mark_offline(ConnectionRefusedError("refused"))
+    replica = next(e for e in router.readers if e.address[1] == servers_restored.slave.port)
+    assert router.probe.acquire(60)  # another request is checking
+
+    def checker_finds_the_replica() -> None:
+        replica.mark_online()
+        router.probe.release()
+
+    threading.Timer(0.05, checker_finds_the_replica).start()
+    response = long_window_app.test_client().get("/api/v1/library/reader/1/")
+    assert response.status_code == 200, response.get_json()

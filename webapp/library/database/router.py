@@ -4,12 +4,14 @@ A reader endpoint that fails with a connection-class error is flagged offline fo
 the read moves on: other online readers, then the writer, then readers lagging past the limit,
 then (only when everything is flagged) the flagged endpoints themselves, so reads return as soon as
 any server is back. That last check is made by one request at a time (the probe lease, shared by
-the workers); meanwhile the others answer 503 at once instead of each waiting out the same timeouts.
+the workers); meanwhile the others wait up to PROBE_WAIT_SECONDS for what it finds (a server that is
+up answers in milliseconds), then answer 503 instead of each waiting out a frozen server's timeouts.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -32,6 +34,7 @@ from library.database.streaming import StreamPart, resumable_stream
 T = TypeVar("T")
 P = TypeVar("P")
 _UNSERVED = object()  # no endpoint could serve a read
+PROBE_WAIT_SECONDS = 0.5  # how long a read waits for another request's check of flagged endpoints
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -128,6 +131,9 @@ class DatabaseRouter:
             return result
         # Everything is flagged now: the flagged endpoints are checked, by one request at a time.
         if not self.probe.acquire(self._probe_hold):
+            if self._await_probe() and (result := first_that_serves(
+                    [e for e in self.read_order() if e.is_online()], retry_timeouts=False)) is not _UNSERVED:
+                return result
             errors.append("every endpoint is flagged offline and another request is checking them")
         else:
             try:
@@ -137,6 +143,15 @@ class DatabaseRouter:
             if result is not _UNSERVED:
                 return result
         raise DatabaseUnavailable("no database endpoint could serve the read (" + "; ".join(errors) + ")")
+
+    def _await_probe(self) -> bool:
+        """Wait while another request checks the flagged endpoints; True once one is online again."""
+        deadline = time.monotonic() + PROBE_WAIT_SECONDS
+        while not any(e.is_online() for e in self.endpoints):
+            if not self.probe.is_held() or time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
 
     def _attempt_read(self, endpoint: Endpoint, attempt: Callable[[Endpoint], T], retry_timeout: bool) -> T:
         """One try, and behind a proxy one more after a timeout: the backend the proxy picked was
