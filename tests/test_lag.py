@@ -80,3 +80,13 @@ def test_a_replica_that_stopped_answering_has_unknown_lag(lag_app, servers_resto
     router.lag_monitor.check()
     described = replica.describe()
     assert described["lag_s"] is None and described["lagging"] is False
+
+
+def test_an_endpoint_flagged_offline_shows_unknown_lag_at_once(app):
+    replica = app.extensions["library.router"].readers[-1]
+    replica.set_lag(0.0, limit=10)
+    replica.mark_offline(ConnectionRefusedError("refused"))
+    try:
+        assert replica.describe()["lag_s"] is None  # not its last measured value until the next check
+    finally:
+        replica.mark_online()

@@ -70,7 +70,8 @@ class Endpoint:
             described["offline_until"] = time.strftime(
                 "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + remaining))
         if self.role == "reader":
-            described["lag_s"] = None if self.lag_seconds is None else round(self.lag_seconds, 1)
+            known = online and self.lag_seconds is not None  # an offline replica's lag is unknown
+            described["lag_s"] = round(self.lag_seconds, 1) if known else None
             described["lagging"] = self.lagging
         if (last_error := self.last_error) is not None:
             described["last_error"] = last_error
