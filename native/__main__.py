@@ -12,7 +12,7 @@ from native.app_server import AppServer
 from native.cluster import Cluster, ClusterSettings
 from native.env_file import create_env_file, environment
 from native.mariadb_server import ClusterError
-from native.ports import ensure_port_free
+from native.ports import ensure_port_free, setting
 from native.proxysql_server import ADMIN_CONSOLE, ProxySQLServer, find_proxysql
 from native.proxysql_status import print_proxysql_status
 from native.started_settings import settings_for
@@ -75,7 +75,7 @@ def server_command(cluster: Cluster, command: str, role: str) -> None:
 def native_proxysql(settings: ClusterSettings, env: dict[str, str]) -> ProxySQLServer:
     """ProxySQL under STATE_DIR/proxysql; its `binary` is empty when none is installed."""
     return ProxySQLServer(settings.state_dir / "proxysql", find_proxysql(env) or "",
-                          int(env.get("PROXYSQL_PORT", "6033")), int(env.get("PROXYSQL_ADMIN_PORT", "6032")),
+                          int(setting(env, "PROXYSQL_PORT")), int(setting(env, "PROXYSQL_ADMIN_PORT")),
                           settings.master_port, settings.slave_port, env)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from native import REPO_ROOT
 from native.mariadb_server import ClusterError
 from native.pid_files import live_pid
-from native.ports import ensure_port_free
+from native.ports import ensure_port_free, setting
 
 WEBAPP_DIR = REPO_ROOT / "webapp"
 BIN_DIR = Path(sys.executable).parent
@@ -27,8 +27,8 @@ class AppServer:
     def __init__(self, home: Path, env: dict[str, str]):
         self.home = home
         self.env = {**env, "PYTHONPATH": str(WEBAPP_DIR)}
-        self.port = int(env.get("APP_PORT", "8000"))
-        self.host = env.get("APP_HOST", "127.0.0.1")
+        self.port = int(setting(env, "APP_PORT"))
+        self.host = setting(env, "APP_HOST")
 
     @property
     def pid_file(self) -> Path:

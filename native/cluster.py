@@ -9,6 +9,7 @@ from pathlib import Path
 import pymysql
 
 from native.mariadb_server import ClusterError, MariaDBServer
+from native.ports import setting
 
 
 @dataclass
@@ -24,8 +25,8 @@ class ClusterSettings:
     def from_env(cls, env: dict[str, str]) -> ClusterSettings:
         return cls(
             state_dir=Path(env.get("STATE_DIR", ".state")).resolve(),
-            master_port=int(env.get("MASTER_PORT", "3307")),
-            slave_port=int(env.get("SLAVE_PORT", "3308")),
+            master_port=int(setting(env, "MASTER_PORT")),
+            slave_port=int(setting(env, "SLAVE_PORT")),
             env=env,
         )
 

@@ -6,6 +6,15 @@ import socket
 
 from native.errors import ClusterError
 
+# Where each native service listens unless the environment says otherwise (README: Configuration).
+PORT_DEFAULTS = {"MASTER_PORT": "3307", "SLAVE_PORT": "3308", "APP_HOST": "127.0.0.1", "APP_PORT": "8000",
+                 "PROXYSQL_PORT": "6033", "PROXYSQL_ADMIN_PORT": "6032"}
+
+
+def setting(env: dict[str, str], name: str) -> str:
+    """A port setting from `env`, else its default."""
+    return env.get(name, PORT_DEFAULTS[name])
+
 
 def ensure_port_free(port: int, setting: str, host: str = "127.0.0.1") -> None:
     """Fail with the setting to change, rather than start a server that cannot bind, or (ProxySQL,

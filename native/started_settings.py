@@ -11,9 +11,8 @@ from pathlib import Path
 
 from native.env_file import read_env_file
 from native.pid_files import live_pid
+from native.ports import PORT_DEFAULTS
 
-PORT_DEFAULTS = {"MASTER_PORT": "3307", "SLAVE_PORT": "3308", "APP_HOST": "127.0.0.1", "APP_PORT": "8000",
-                 "PROXYSQL_PORT": "6033", "PROXYSQL_ADMIN_PORT": "6032"}
 RECORD_NAME = "started-with.env"
 
 
