@@ -14,12 +14,14 @@ from sqlalchemy.exc import DBAPIError
 
 from library.database.endpoints import Endpoint
 from library.database.errors import is_connection_error
+from library.database.read_budget import reads_within
 
 T = TypeVar("T")
 
 
-def run_on_cursor(endpoint: Endpoint, work: Callable[[Any], T]) -> T:
-    """Run `work(cursor)` on a pooled connection; a lost connection invalidates the pool, as in SQLAlchemy."""
+def run_on_cursor(endpoint: Endpoint, work: Callable[[Any], T], deadline: float | None = None) -> T:
+    """Run `work(cursor)` on a pooled connection, reading until `deadline` at the latest (read_budget.py);
+    a lost connection invalidates the pool, as in SQLAlchemy."""
     engine = endpoint.engine
     dbapi_error = engine.dialect.loaded_dbapi.Error
     connection = None
@@ -27,7 +29,8 @@ def run_on_cursor(endpoint: Endpoint, work: Callable[[Any], T]) -> T:
         connection = engine.raw_connection()
         cursor = connection.cursor()
         try:
-            return work(cursor)
+            with reads_within(connection.dbapi_connection, deadline):
+                return work(cursor)
         finally:
             cursor.close()
     except dbapi_error as exc:

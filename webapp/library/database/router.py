@@ -6,6 +6,7 @@ then (only when everything is flagged) the flagged endpoints themselves, so read
 any server is back. That last check is made by one request at a time (the probe lease, shared by
 the workers); meanwhile the others wait up to PROBE_WAIT_SECONDS for what it finds (a server that is
 up answers in milliseconds), then answer 503 instead of each waiting out a frozen server's timeouts.
+All the tries of one read share one time budget (read_budget.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from library.database.errors import (
 from library.database.lag import LagMonitor
 from library.database.offline_flags import OfflineFlags, ProbeLease
 from library.database.raw_cursor import run_on_cursor
+from library.database.read_budget import ReadBudgetSpent, reads_within, seconds_left
 from library.database.streaming import StreamPart, resumable_stream
 
 T = TypeVar("T")
@@ -52,8 +54,11 @@ class WriteOutcomeUnknown(RuntimeError):
 class DatabaseRouter:
     def __init__(self, writer: Endpoint, readers: list[Endpoint], rng: random.Random | None = None,
                  lag_monitor: LagMonitor | None = None, writer_probe: Engine | None = None,
-                 probe: ProbeLease | None = None, probe_hold: float = 60.0):
+                 probe: ProbeLease | None = None, probe_hold: float = 60.0, *, read_timeout: float,
+                 read_budget: float):
         self.writer = writer
+        self._read_timeout = read_timeout  # what one try may wait for an answer
+        self._read_budget = read_budget  # what all the tries of one read may take together
         self.probe = probe or ProbeLease(OfflineFlags(1), 0)
         self._probe_hold = probe_hold
         self._writer_probe = writer_probe or writer.engine
@@ -87,11 +92,13 @@ class DatabaseRouter:
 
     def read(self, work: Callable[[Connection], T]) -> T:
         """Run read-only `work` on the first endpoint that can serve it."""
-        return self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: _run(endpoint, work)))
+        return self._failover(
+            lambda endpoint, deadline: _retry_if_stale(endpoint, lambda: _run(endpoint, work, deadline)))
 
     def read_cursor(self, work: Callable[[Any], T]) -> T:
         """read() on a bare DB-API cursor: the hot path, without SQLAlchemy's per-call objects."""
-        return self._failover(lambda endpoint: _retry_if_stale(endpoint, lambda: run_on_cursor(endpoint, work)))
+        return self._failover(
+            lambda endpoint, deadline: _retry_if_stale(endpoint, lambda: run_on_cursor(endpoint, work, deadline)))
 
     def open_stream(self, start: Callable[[Connection, P | None], Iterator[tuple[P, T]]]) -> Iterator[T]:
         """A streamed read with failover, also mid-stream (see streaming.resumable_stream).
@@ -100,12 +107,13 @@ class DatabaseRouter:
         beginning). A read no endpoint can serve raises here, before a response has begun.
         """
         def begin(after: P | None) -> StreamPart:
-            return self._failover(
-                lambda endpoint: _retry_if_stale(endpoint, lambda: StreamPart.begin(endpoint, start, after)))
+            return self._failover(lambda endpoint, deadline: _retry_if_stale(
+                endpoint, lambda: StreamPart.begin(endpoint, start, after, deadline)))
 
         return resumable_stream(begin, self._mark_offline)
 
-    def _failover(self, attempt: Callable[[Endpoint], T]) -> T:
+    def _failover(self, attempt: Callable[[Endpoint, float], T]) -> T:
+        deadline = time.monotonic() + self._read_budget
         errors: list[str] = []
         unreachable: set[tuple[str | None, int | None]] = set()  # servers this request waited out
 
@@ -115,7 +123,7 @@ class DatabaseRouter:
                 if endpoint.address in unreachable:
                     continue
                 try:
-                    return self._attempt_read(endpoint, attempt, retry_timeouts)
+                    return self._attempt_read(endpoint, attempt, retry_timeouts, deadline)
                 except DBAPIError as exc:
                     if not is_connection_error(exc):
                         raise
@@ -125,24 +133,31 @@ class DatabaseRouter:
                         unreachable.add(endpoint.address)
             return _UNSERVED
 
+        try:
+            return self._first_answer(first_that_serves, errors)
+        except ReadBudgetSpent as exc:
+            errors.append(f"no answer within the read's {self._read_budget:g}s ({exc})")
+            raise _unavailable(errors) from exc
+
+    def _first_answer(self, first_that_serves: Callable[[list[Endpoint], bool], Any], errors: list[str]) -> Any:
+        """Online endpoints first; then, when every one is flagged, the flagged ones (see the module doc)."""
         order = self.read_order()
         online = [e for e in order if e.is_online()]
-        if (result := first_that_serves(online, retry_timeouts=True)) is not _UNSERVED:
+        if (result := first_that_serves(online, True)) is not _UNSERVED:
             return result
-        # Everything is flagged now: the flagged endpoints are checked, by one request at a time.
         if not self.probe.acquire(self._probe_hold):
             if self._await_probe() and (result := first_that_serves(
-                    [e for e in self.read_order() if e.is_online()], retry_timeouts=False)) is not _UNSERVED:
+                    [e for e in self.read_order() if e.is_online()], False)) is not _UNSERVED:
                 return result
             errors.append("every endpoint is flagged offline and another request is checking them")
         else:
             try:
-                result = first_that_serves([e for e in order if e not in online], retry_timeouts=False)
+                result = first_that_serves([e for e in order if e not in online], False)
             finally:
                 self.probe.release()
             if result is not _UNSERVED:
                 return result
-        raise DatabaseUnavailable("no database endpoint could serve the read (" + "; ".join(errors) + ")")
+        raise _unavailable(errors)
 
     def _await_probe(self) -> bool:
         """Wait while another request checks the flagged endpoints; True once one is online again."""
@@ -153,15 +168,30 @@ class DatabaseRouter:
             time.sleep(0.005)
         return True
 
-    def _attempt_read(self, endpoint: Endpoint, attempt: Callable[[Endpoint], T], retry_timeout: bool) -> T:
+    def _attempt_read(self, endpoint: Endpoint, attempt: Callable[[Endpoint, float], T], retry_timeout: bool,
+                      deadline: float) -> T:
         """One try, and behind a proxy one more after a timeout: the backend the proxy picked was
         frozen, not the proxy, whose health checks take that backend out meanwhile."""
         try:
-            return attempt(endpoint)
+            return self._try(endpoint, attempt, deadline)
         except DBAPIError as exc:
             if not retry_timeout or self._address_is_server or not (is_connection_error(exc) and is_timeout(exc)):
                 raise
-            return attempt(endpoint)
+            try:
+                return self._try(endpoint, attempt, deadline)
+            except ReadBudgetSpent:
+                raise exc from None  # the first try waited a whole read timeout: the endpoint is flagged
+
+    def _try(self, endpoint: Endpoint, attempt: Callable[[Endpoint, float], T], deadline: float) -> T:
+        """One try within the read's budget. A try given less than a whole read timeout that times out
+        has spent the budget; it says nothing of the endpoint, which is not flagged for it."""
+        cut_short = seconds_left(deadline) < self._read_timeout
+        try:
+            return attempt(endpoint, deadline)
+        except DBAPIError as exc:
+            if cut_short and is_timeout(exc):
+                raise ReadBudgetSpent(f"{endpoint.name} did not answer in the time left") from exc
+            raise
 
     def write(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one transaction on the writer; refuse at once while the writer is offline."""
@@ -218,6 +248,10 @@ class DatabaseRouter:
                     other.mark_offline(exc)
 
 
+def _unavailable(errors: list[str]) -> DatabaseUnavailable:
+    return DatabaseUnavailable("no database endpoint could serve the read (" + "; ".join(errors) + ")")
+
+
 def _unreachable(writer: Endpoint) -> str:
     # Another worker may have flagged it (shared flags): then this one has no error text of its own.
     return f"the master is unreachable ({writer.last_error or 'flagged by a recent failure'})"
@@ -228,8 +262,8 @@ def _select_one_on(engine: Engine) -> object:
         return conn.exec_driver_sql("SELECT 1").scalar()
 
 
-def _run(endpoint: Endpoint, work: Callable[[Connection], T]) -> T:
-    with endpoint.engine.connect() as conn:
+def _run(endpoint: Endpoint, work: Callable[[Connection], T], deadline: float) -> T:
+    with endpoint.engine.connect() as conn, reads_within(conn.connection.dbapi_connection, deadline):
         return work(conn)
 
 

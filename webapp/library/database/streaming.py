@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from library.database.endpoints import Endpoint
 from library.database.errors import is_connection_error, is_stale_connection_error
+from library.database.read_budget import reads_within
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -30,12 +31,15 @@ class StreamPart:
 
     @classmethod
     def begin(cls, endpoint: Endpoint, start: Callable[[Connection, P | None], Iterator[tuple[P, T]]],
-              after: P | None = None) -> StreamPart:
-        """Start the work on a pooled connection and fetch its first item (errors surface here)."""
+              after: P | None = None, deadline: float | None = None) -> StreamPart:
+        """Start the work on a pooled connection and fetch its first item (errors surface here), this
+        first read within the read's budget (read_budget.py); the rest of the stream is not bounded by it."""
         conn = endpoint.engine.connect()
         try:
-            work = start(conn, after)
-            return cls(endpoint, conn, work, list(islice(work, 1)))
+            with reads_within(conn.connection.dbapi_connection, deadline):
+                work = start(conn, after)
+                head = list(islice(work, 1))
+            return cls(endpoint, conn, work, head)
         except BaseException:
             conn.close()
             raise
