@@ -36,7 +36,7 @@ def build_router(settings: Settings) -> DatabaseRouter:
     probe_hold = (settings.connect_timeout + settings.read_timeout) * (slots + 1)
     return DatabaseRouter(writer, readers, lag_monitor=monitor, writer_probe=writer_probe,
                           probe=ProbeLease(flags, slots), probe_hold=probe_hold, read_timeout=settings.read_timeout,
-                          read_budget=settings.connect_timeout + settings.read_timeout)
+                          budget=settings.connect_timeout + settings.read_timeout)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -14,13 +14,13 @@ from sqlalchemy.exc import DBAPIError
 
 from library.database.endpoints import Endpoint
 from library.database.errors import is_connection_error
-from library.database.read_budget import reads_within
+from library.database.time_budget import reads_within
 
 T = TypeVar("T")
 
 
 def run_on_cursor(endpoint: Endpoint, work: Callable[[Any], T], deadline: float | None = None) -> T:
-    """Run `work(cursor)` on a pooled connection, reading until `deadline` at the latest (read_budget.py);
+    """Run `work(cursor)` on a pooled connection, reading until `deadline` at the latest (time_budget.py);
     a lost connection invalidates the pool, as in SQLAlchemy."""
     engine = endpoint.engine
     dbapi_error = engine.dialect.loaded_dbapi.Error

@@ -6,7 +6,7 @@ then (only when everything is flagged) the flagged endpoints themselves, so read
 any server is back. That last check is made by one request at a time (the probe lease, shared by
 the workers); meanwhile the others wait up to PROBE_WAIT_SECONDS for what it finds (a server that is
 up answers in milliseconds), then answer 503 instead of each waiting out a frozen server's timeouts.
-All the tries of one read share one time budget (read_budget.py).
+All the tries of one read, or of one write, share one time budget (time_budget.py).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from library.database.errors import (
 from library.database.lag import LagMonitor
 from library.database.offline_flags import OfflineFlags, ProbeLease
 from library.database.raw_cursor import run_on_cursor
-from library.database.read_budget import ReadBudgetSpent, reads_within, seconds_left
 from library.database.streaming import StreamPart, resumable_stream
+from library.database.time_budget import TimeBudgetSpent, reads_within, seconds_left
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -55,10 +55,10 @@ class DatabaseRouter:
     def __init__(self, writer: Endpoint, readers: list[Endpoint], rng: random.Random | None = None,
                  lag_monitor: LagMonitor | None = None, writer_probe: Engine | None = None,
                  probe: ProbeLease | None = None, probe_hold: float = 60.0, *, read_timeout: float,
-                 read_budget: float):
+                 budget: float):
         self.writer = writer
         self._read_timeout = read_timeout  # what one try may wait for an answer
-        self._read_budget = read_budget  # what all the tries of one read may take together
+        self._budget = budget  # what all the tries of one read or write may take together
         self.probe = probe or ProbeLease(OfflineFlags(1), 0)
         self._probe_hold = probe_hold
         self._writer_probe = writer_probe or writer.engine
@@ -113,7 +113,7 @@ class DatabaseRouter:
         return resumable_stream(begin, self._mark_offline)
 
     def _failover(self, attempt: Callable[[Endpoint, float], T]) -> T:
-        deadline = time.monotonic() + self._read_budget
+        deadline = time.monotonic() + self._budget
         errors: list[str] = []
         unreachable: set[tuple[str | None, int | None]] = set()  # servers this request waited out
 
@@ -135,8 +135,8 @@ class DatabaseRouter:
 
         try:
             return self._first_answer(first_that_serves, errors)
-        except ReadBudgetSpent as exc:
-            errors.append(f"no answer within the read's {self._read_budget:g}s ({exc})")
+        except TimeBudgetSpent as exc:
+            errors.append(f"no answer within the read's {self._budget:g}s ({exc})")
             raise _unavailable(errors) from exc
 
     def _first_answer(self, first_that_serves: Callable[[list[Endpoint], bool], Any], errors: list[str]) -> Any:
@@ -145,6 +145,7 @@ class DatabaseRouter:
         online = [e for e in order if e.is_online()]
         if (result := first_that_serves(online, True)) is not _UNSERVED:
             return result
+        # Everything is flagged now: the flagged endpoints are checked, by one request at a time.
         if not self.probe.acquire(self._probe_hold):
             if self._await_probe() and (result := first_that_serves(
                     [e for e in self.read_order() if e.is_online()], False)) is not _UNSERVED:
@@ -179,7 +180,7 @@ class DatabaseRouter:
                 raise
             try:
                 return self._try(endpoint, attempt, deadline)
-            except ReadBudgetSpent:
+            except TimeBudgetSpent:
                 raise exc from None  # the first try waited a whole read timeout: the endpoint is flagged
 
     def _try(self, endpoint: Endpoint, attempt: Callable[[Endpoint, float], T], deadline: float) -> T:
@@ -190,7 +191,7 @@ class DatabaseRouter:
             return attempt(endpoint, deadline)
         except DBAPIError as exc:
             if cut_short and is_timeout(exc):
-                raise ReadBudgetSpent(f"{endpoint.name} did not answer in the time left") from exc
+                raise TimeBudgetSpent(f"{endpoint.name} did not answer in the time left") from exc
             raise
 
     def write(self, work: Callable[[Connection], T]) -> T:
@@ -198,9 +199,10 @@ class DatabaseRouter:
         writer = self.writer
         if not writer.is_online():
             raise ReadOnlyMode(_unreachable(writer))
+        deadline = time.monotonic() + self._budget
         for attempt in (1, 2):
             try:
-                with writer.engine.connect() as conn:
+                with writer.engine.connect() as conn, reads_within(conn.connection.dbapi_connection, deadline):
                     transaction = conn.begin()
                     result = work(conn)
                     try:
@@ -221,6 +223,9 @@ class DatabaseRouter:
                 # Nothing was committed, so a pooled socket left by a restart is safely retried.
                 if attempt == 1 and is_stale_connection_error(exc):
                     continue
+                self._mark_offline(writer, exc)
+                raise ReadOnlyMode(_unreachable(writer)) from exc
+            except TimeBudgetSpent as exc:  # the first try took it all before its connection died
                 self._mark_offline(writer, exc)
                 raise ReadOnlyMode(_unreachable(writer)) from exc
         raise AssertionError("unreachable")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from library.database.endpoints import Endpoint
 from library.database.errors import is_connection_error, is_stale_connection_error
-from library.database.read_budget import reads_within
+from library.database.time_budget import reads_within
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -33,7 +33,7 @@ class StreamPart:
     def begin(cls, endpoint: Endpoint, start: Callable[[Connection, P | None], Iterator[tuple[P, T]]],
               after: P | None = None, deadline: float | None = None) -> StreamPart:
         """Start the work on a pooled connection and fetch its first item (errors surface here), this
-        first read within the read's budget (read_budget.py); the rest of the stream is not bounded by it."""
+        first read within the read's budget (time_budget.py); the rest of the stream is not bounded by it."""
         conn = endpoint.engine.connect()
         try:
             with reads_within(conn.connection.dbapi_connection, deadline):

@@ -1,9 +1,11 @@
-"""One time budget for every attempt a read makes, enforced on the driver's socket.
+"""One time budget for every try a request makes on the database, enforced on the driver's socket.
 
-A read may try several endpoints (another reader, a second try behind a proxy, the writer), and
-each try may wait out a read timeout. Behind ProxySQL, which holds a query while its hostgroup has
-no live backend, that added up to three read timeouts per request. Instead the read gets
-DB_CONNECT_TIMEOUT + DB_READ_TIMEOUT in all, and each try's read timeout is cut to what is left.
+A read may try several endpoints (another reader, a second try behind a proxy, the writer), and a
+write tries again when its connection turns out dead; each try may wait out a read timeout. Behind
+ProxySQL, which holds a query while its hostgroup has no live backend, that added up to three read
+timeouts for a read, and for a write cut off by ProxySQL's health check one more timeout after the
+seconds already waited. Instead a request's tries get DB_CONNECT_TIMEOUT + DB_READ_TIMEOUT in all,
+and each try's read timeout is cut to what is left.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from typing import Any
 SHORTEST_TRY_SECONDS = 0.05  # a try with less time left than this is not started
 
 
-class ReadBudgetSpent(RuntimeError):
-    """The read's time ran out before an endpoint answered."""
+class TimeBudgetSpent(RuntimeError):
+    """The request's time ran out before the database answered."""
 
 
 def seconds_left(deadline: float) -> float:
@@ -35,7 +37,7 @@ def reads_within(dbapi_connection: Any, deadline: float | None) -> Iterator[None
         return
     left = seconds_left(deadline)
     if left < SHORTEST_TRY_SECONDS:
-        raise ReadBudgetSpent(f"no time left ({left:.2f}s)")
+        raise TimeBudgetSpent(f"no time left ({left:.2f}s)")
     if configured is not None and left >= configured:
         yield
         return

@@ -1,4 +1,4 @@
-"""All the tries of one read share DB_CONNECT_TIMEOUT + DB_READ_TIMEOUT (read_budget.py).
+"""All the tries of one read, or one write, share DB_CONNECT_TIMEOUT + DB_READ_TIMEOUT (time_budget.py).
 
 Behind a proxy that holds queries (ProxySQL with no live backend in a hostgroup), a read used to
 wait out a read timeout on the reader endpoint, again on its second try, and again on the writer:
@@ -9,6 +9,7 @@ holds every lookup the way the proxy would.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pymysql
@@ -16,7 +17,8 @@ import pytest
 
 from library import create_app
 from library.config import Settings
-from library.database.read_budget import ReadBudgetSpent, reads_within
+from library.database.time_budget import TimeBudgetSpent, reads_within
+from native.cluster import wait_until
 from tests.conftest import app_env
 
 CONNECT_S, READ_S = 1.0, 2.0
@@ -91,7 +93,46 @@ def test_reads_within_keeps_a_shorter_configured_timeout_and_refuses_a_spent_bud
         with reads_within(conn, time.monotonic() + 60):
             assert conn._read_timeout == READ_S
             conn.cursor().execute("SELECT 1")
-        with pytest.raises(ReadBudgetSpent), reads_within(conn, time.monotonic() - 1):
+        with pytest.raises(TimeBudgetSpent), reads_within(conn, time.monotonic() - 1):
             conn.cursor().execute("SELECT 1")
     finally:
         conn.close()
+
+
+def test_a_write_retried_after_its_connection_died_gets_only_what_is_left(servers_restored, cluster_env):
+    """Behind ProxySQL a write to a frozen master is cut off when the health check shuns it (error
+    2013 after seconds of waiting), then retried into an empty hostgroup that holds it. Here the lock
+    holds it and a KILL cuts it off: the retry must end within the budget, not a whole timeout later."""
+    connect_s, read_s, killed_after_s = 1.0, 4.0, 3.0
+    app = create_app(Settings.from_env(app_env(servers_restored, cluster_env, DB_CONNECT_TIMEOUT=str(connect_s),
+                                               DB_READ_TIMEOUT=str(read_s))))
+    master = servers_restored.master
+    locker = hold_lookups(servers_restored)
+    try:
+        def kill_the_waiting_write() -> None:
+            wait_until(lambda: writer_waiting(master), timeout=10, interval=0.01, message="the write to wait")
+            time.sleep(killed_after_s)
+            for row in writer_waiting(master):
+                master.root_query(f"KILL CONNECTION {int(row['Id'])}")
+
+        killer = threading.Thread(target=kill_the_waiting_write)
+        killer.start()
+        started = time.monotonic()
+        response = app.test_client().post("/api/v1/library/reader/", json={
+            "first_name": "Cut", "last_name": "Off", "email": "cut.off@example.org"})
+        elapsed = time.monotonic() - started
+        killer.join()
+    finally:
+        locker.close()
+        app.extensions["library.router"].close()
+
+    assert response.status_code == 503 and response.get_json()["error"].startswith("read-only mode")
+    # A whole read timeout after the kill would end at killed_after_s + read_s = 7 s.
+    assert elapsed < connect_s + read_s + 1.0, elapsed
+    servers_restored.wait_replica_caught_up()
+    assert not master.root_query("SELECT id FROM library.reader WHERE email = 'cut.off@example.org'")
+
+
+def writer_waiting(server) -> list[dict]:
+    return [row for row in server.root_query("SHOW PROCESSLIST")
+            if row["User"] == "library_writer" and str(row["Info"] or "").startswith("INSERT")]
