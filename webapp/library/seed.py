@@ -42,6 +42,10 @@ def seed_command(readers: int, seed: int, batch: int, force: bool) -> None:
                     conn.exec_driver_sql("DELETE FROM book")
                     conn.exec_driver_sql("DELETE FROM reader")
                 books = _insert(conn, readers, seed, batch)
+            # Fresh statistics on both servers (ANALYZE is replicated) instead of waiting for InnoDB's
+            # background recalculation: a server still counting no books planned joins badly.
+            conn.exec_driver_sql("ANALYZE TABLE reader, book").all()
+            conn.commit()
             click.echo(f"Seeded {readers} readers and {books} books (seed {seed}).")
         finally:
             conn.exec_driver_sql(f"SELECT RELEASE_LOCK('{LOCK}')")
