@@ -210,7 +210,7 @@ def main() -> int:
     results |= {"load_average_at_end": os.getloadavg()[0], "bench_s": round(time.monotonic() - started, 1),
                 "connections": settings.connections, "seconds_per_run": settings.seconds,
                 "gunicorn_workers": int(env.get("GUNICORN_WORKERS", "4")),
-                "gunicorn_threads": int(env.get("GUNICORN_THREADS", "1"))}
+                "gunicorn_threads": int(env.get("GUNICORN_THREADS", "8"))}
     report.write(results, RESULTS_FILE)
     print()
     print(report.table(results))

@@ -6,10 +6,13 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import threading
 
+import pymysql
 import pytest
 
 from native.app_server import AppServer
+from native.cluster import wait_until
 from tests.conftest import app_env, free_port
 
 
@@ -65,3 +68,43 @@ def test_a_chunked_body_over_the_limit_is_413(served):
 
 def test_gunicorn_opens_no_control_socket(served):
     assert "Control socket" not in served.log_file.read_text()
+
+
+def test_a_request_held_by_the_database_does_not_hold_up_the_others(migrated, cluster_env, tmp_path):
+    """One worker process: a lookup waiting on a locked table must not queue the next request."""
+    server = AppServer(tmp_path, app_env(migrated, cluster_env, APP_PORT=str(free_port()), GUNICORN_WORKERS="1"))
+    server.start()
+    lockers = [pymysql.connect(unix_socket=str(s.socket), user="root", database="library")
+               for s in (migrated.master, migrated.slave)]
+    held: list[int] = []
+    try:
+        for locker in lockers:
+            locker.cursor().execute("LOCK TABLES reader WRITE")
+        lookup = threading.Thread(target=lambda: held.append(http_get(server, "/api/v1/library/reader/1/")[0]))
+        lookup.start()
+        wait_until(lambda: any(waiting_on_lock(s) for s in (migrated.master, migrated.slave)), timeout=10,
+                   interval=0.01, message="the lookup to wait on the lock")
+        status, _ = http_get(server, "/api/v1/openapi.json")
+        assert status == 200
+        assert lookup.is_alive(), "answered only after the held lookup: requests queue behind it"
+    finally:
+        for locker in lockers:
+            locker.close()
+        lookup.join(timeout=30)
+        server.stop()
+    assert held and held[0] in (200, 503), held  # an answer, after the lock (200) or the timeouts (503)
+
+
+def http_get(server: AppServer, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def waiting_on_lock(server) -> bool:
+    return any("lock" in str(row["State"]).lower() and row["User"] == "library_reader"
+               for row in server.root_query("SHOW PROCESSLIST"))

@@ -7,7 +7,9 @@ from gunicorn import util
 
 bind = f"{os.environ.get('APP_HOST', '127.0.0.1')}:{os.environ.get('APP_PORT', '8000')}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads, so a request waiting on the database (a frozen server, a proxy holding queries) holds up
+# only itself: with one thread per worker the requests behind it queued, 4 at a time per timeout.
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 worker_class = "gthread" if threads > 1 else "sync"
 # Must exceed the slowest database failover a request can see (connect + read timeouts).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
