@@ -2,10 +2,11 @@
 
 A reader endpoint that fails with a connection-class error is flagged offline for its window and
 the read moves on: other online readers, then the writer, then readers lagging past the limit,
-then (only when everything is flagged) the flagged endpoints themselves, so reads return as soon as
-any server is back. That last check is made by one request at a time (the probe lease, shared by
-the workers); meanwhile the others wait up to PROBE_WAIT_SECONDS for what it finds (a server that is
-up answers in milliseconds), then answer 503 instead of each waiting out a frozen server's timeouts.
+then (only when everything is flagged) the flagged endpoints themselves, readers first, so reads
+return as soon as any server is back. That last check is made by one request at a time (the probe
+lease, shared by the workers); meanwhile the others wait for what it finds, within their own time
+budget (behind ProxySQL a server just back answers only once ProxySQL tries it again, seconds
+later), instead of each waiting out a frozen server's timeouts.
 All the tries of one read, or of one write, share one time budget (time_budget.py).
 """
 
@@ -36,7 +37,7 @@ from library.database.time_budget import TimeBudgetSpent, reads_within, seconds_
 T = TypeVar("T")
 P = TypeVar("P")
 _UNSERVED = object()  # no endpoint could serve a read
-PROBE_WAIT_SECONDS = 0.5  # how long a read waits for another request's check of flagged endpoints
+PROBE_TRY_RESERVE_SECONDS = 0.5  # of a read waiting for another request's check: kept for its own try
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -134,12 +135,13 @@ class DatabaseRouter:
             return _UNSERVED
 
         try:
-            return self._first_answer(first_that_serves, errors)
+            return self._first_answer(first_that_serves, errors, deadline)
         except TimeBudgetSpent as exc:
             errors.append(f"no answer within the read's {self._budget:g}s ({exc})")
             raise _unavailable(errors) from exc
 
-    def _first_answer(self, first_that_serves: Callable[[list[Endpoint], bool], Any], errors: list[str]) -> Any:
+    def _first_answer(self, first_that_serves: Callable[[list[Endpoint], bool], Any], errors: list[str],
+                      deadline: float) -> Any:
         """Online endpoints first; then, when every one is flagged, the flagged ones (see the module doc)."""
         order = self.read_order()
         online = [e for e in order if e.is_online()]
@@ -147,24 +149,25 @@ class DatabaseRouter:
             return result
         # Everything is flagged now: the flagged endpoints are checked, by one request at a time.
         if not self.probe.acquire(self._probe_hold):
-            if self._await_probe() and (result := first_that_serves(
+            if self._await_probe(deadline) and (result := first_that_serves(
                     [e for e in self.read_order() if e.is_online()], False)) is not _UNSERVED:
                 return result
             errors.append("every endpoint is flagged offline and another request is checking them")
         else:
             try:
-                result = first_that_serves([e for e in order if e not in online], False)
+                flagged = [e for e in (*self.readers, self.writer) if e not in online]  # readers first
+                result = first_that_serves(flagged, False)
             finally:
                 self.probe.release()
             if result is not _UNSERVED:
                 return result
         raise _unavailable(errors)
 
-    def _await_probe(self) -> bool:
+    def _await_probe(self, deadline: float) -> bool:
         """Wait while another request checks the flagged endpoints; True once one is online again."""
-        deadline = time.monotonic() + PROBE_WAIT_SECONDS
+        until = deadline - PROBE_TRY_RESERVE_SECONDS
         while not any(e.is_online() for e in self.endpoints):
-            if not self.probe.is_held() or time.monotonic() >= deadline:
+            if not self.probe.is_held() or time.monotonic() >= until:
                 return False
             time.sleep(0.005)
         return True
