@@ -32,11 +32,12 @@ def build_router(settings: Settings) -> DatabaseRouter:
     writer_probe = make_engine(settings, settings.writer, settings.writer_address, autocommit=True,
                                read_timeout=settings.connect_timeout)
     monitor = LagMonitor(writer, readers, settings.max_replica_lag_seconds, settings.lag_check_seconds)
-    # A check of every endpoint takes at most a connect and a read timeout on each.
-    probe_hold = (settings.connect_timeout + settings.read_timeout) * (slots + 1)
+    budget = settings.connect_timeout + settings.read_timeout  # all the tries of one request (time_budget.py)
+    # A check of the flagged endpoints ends within its request's budget (plus at most one connect):
+    # a lease its holder never released (the worker died) lapses after twice that.
     return DatabaseRouter(writer, readers, lag_monitor=monitor, writer_probe=writer_probe,
-                          probe=ProbeLease(flags, slots), probe_hold=probe_hold, read_timeout=settings.read_timeout,
-                          budget=settings.connect_timeout + settings.read_timeout)
+                          probe=ProbeLease(flags, slots), probe_hold=2 * budget, read_timeout=settings.read_timeout,
+                          budget=budget)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
