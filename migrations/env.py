@@ -9,7 +9,9 @@ from flask import current_app
 from library.migration_engine import migration_engine
 from library.models import metadata
 
-fileConfig(context.config.config_file_name)
+# Keep the app's loggers: migrations can run in the process that serves (tests), and fileConfig
+# would otherwise silence every logger created before it.
+fileConfig(context.config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 # Two app processes starting together must not both create the tables: a server-side named lock

@@ -90,3 +90,17 @@ def test_an_endpoint_flagged_offline_shows_unknown_lag_at_once(app):
         assert replica.describe()["lag_s"] is None  # not its last measured value until the next check
     finally:
         replica.mark_online()
+
+
+def test_with_the_master_down_the_replicas_lag_is_unknown(lag_app, servers_restored):
+    """Found by a new-user trial: health said lag 0.0 (measured against the master's last position)
+    while `make status` said unknown. Without the master nobody knows what the replica misses."""
+    router = lag_app.extensions["library.router"]
+    replica = next(r for r in router.readers if r.address[1] == servers_restored.slave.port)
+    lag_app.test_client().get("/api/v1/library/reader/1/")  # starts the lag monitor
+    wait_until(lambda: replica.lag_seconds == 0.0, timeout=20, message="the replica's lag to be measured")
+    servers_restored.master.kill()
+    router.lag_monitor.check()
+    described = replica.describe()
+    assert described["online"] is True, described
+    assert described["lag_s"] is None, described

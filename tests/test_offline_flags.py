@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 
@@ -56,3 +57,17 @@ def test_gunicorn_preloads_the_app_so_workers_share_flags():
     namespace: dict = {}
     exec((REPO_ROOT / "webapp" / "gunicorn.conf.py").read_text(), namespace)
     assert namespace["preload_app"] is True
+
+
+def test_an_endpoint_going_offline_and_back_is_logged_once_each(app, caplog):
+    """The app's log tells a failover happened (a new-user trial found nothing there)."""
+    replica = app.extensions["library.router"].readers[-1]
+    with caplog.at_level(logging.WARNING, logger="library.database.endpoints"):
+        replica.mark_offline(ConnectionRefusedError("refused"))
+        replica.mark_offline(ConnectionRefusedError("refused"))  # still offline: nothing new to say
+        replica.mark_online()
+        replica.mark_online()
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 2, messages
+    assert "flagged offline" in messages[0] and "refused" in messages[0] and replica.name in messages[0]
+    assert "back online" in messages[1]

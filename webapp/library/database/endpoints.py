@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from sqlalchemy import URL, Engine, create_engine
 
 from library.config import DatabaseAccount, Settings
 from library.database.offline_flags import OfflineFlags
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,13 +51,18 @@ class Endpoint:
         return self.clock() >= self.offline_until
 
     def mark_offline(self, error: BaseException) -> None:
+        """Flag the endpoint for its window; the log says so when it was online (a failover)."""
+        was_online = self.is_online()
         self.flags.set_text(self.slot, _short(error))
         self.offline_until = self.clock() + self.offline_seconds
+        if was_online:
+            log.warning("%s flagged offline for %gs: %s", self.name, self.offline_seconds, self.last_error)
 
     def mark_online(self) -> None:
         if self.offline_until:  # most reads find nothing to clear: no writes to shared memory then
             self.offline_until = 0.0
             self.flags.set_text(self.slot, None)
+            log.warning("%s answers again: back online", self.name)
 
     def set_lag(self, seconds: float | None, limit: float) -> None:
         """The measured lag, or None when it cannot be measured (the endpoint did not answer)."""

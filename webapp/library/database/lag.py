@@ -93,7 +93,9 @@ class LagMonitor:
             self.tracker.observe_master(master, now)
         for reader in self.readers:
             position = positions.get(reader.name)
-            reader.set_lag(None if position is None else self.tracker.lag(position, now), self.max_lag)
+            # Without the master's position nobody knows what a reader misses: unknown, not 0.
+            known = position is not None and master is not None
+            reader.set_lag(self.tracker.lag(position, now) if known else None, self.max_lag)
         known = [p for p in positions.values() if p is not None]
         if len(known) == len(self.readers):
             self.tracker.forget_reached(known)
