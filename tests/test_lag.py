@@ -71,11 +71,17 @@ def test_a_lagging_replica_serves_no_reads_until_it_catches_up(lag_app, servers_
     assert replica_index_reads(servers_restored) > before  # it serves reads again
 
 
+def measured_replica(app, cluster):
+    """The replica's endpoint, once the lag monitor (started by a first read) has measured it."""
+    replica = next(r for r in app.extensions["library.router"].readers if r.address[1] == cluster.slave.port)
+    app.test_client().get("/api/v1/library/reader/1/")
+    wait_until(lambda: replica.lag_seconds == 0.0, timeout=20, message="the replica's lag to be measured")
+    return replica
+
+
 def test_a_replica_that_stopped_answering_has_unknown_lag(lag_app, servers_restored):
     router = lag_app.extensions["library.router"]
-    replica = next(r for r in router.readers if r.address[1] == servers_restored.slave.port)
-    lag_app.test_client().get("/api/v1/library/reader/1/")  # starts the lag monitor
-    wait_until(lambda: replica.lag_seconds == 0.0, timeout=20, message="the replica's lag to be measured")
+    replica = measured_replica(lag_app, servers_restored)
     servers_restored.slave.kill()
     router.lag_monitor.check()
     described = replica.describe()
@@ -96,9 +102,7 @@ def test_with_the_master_down_the_replicas_lag_is_unknown(lag_app, servers_resto
     """Found by a new-user trial: health said lag 0.0 (measured against the master's last position)
     while `make status` said unknown. Without the master nobody knows what the replica misses."""
     router = lag_app.extensions["library.router"]
-    replica = next(r for r in router.readers if r.address[1] == servers_restored.slave.port)
-    lag_app.test_client().get("/api/v1/library/reader/1/")  # starts the lag monitor
-    wait_until(lambda: replica.lag_seconds == 0.0, timeout=20, message="the replica's lag to be measured")
+    replica = measured_replica(lag_app, servers_restored)
     servers_restored.master.kill()
     router.lag_monitor.check()
     described = replica.describe()
